@@ -1,0 +1,216 @@
+import csv
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from initiatives import services
+from initiatives.models import (
+    Activity,
+    Language,
+    Membership,
+    Neighbourhood,
+    Organisation,
+    Session,
+    SignUp,
+)
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "latitude", "longitude"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "municipality"]
+    prepopulated_fields = {"slug": ["municipality", "name"]}
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_nl", "name_en"]
+    search_fields = ["code", "name_nl", "name_en"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "approved_at", "created_at"]
+    list_filter = ["kind", ("approved_at", admin.EmptyFieldListFilter), "neighbourhoods"]
+    search_fields = ["name", "email", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["neighbourhoods"]
+    inlines = [MembershipInline]
+    actions = ["approve"]
+
+    @admin.action(description=_("Approve selected organisations"))
+    def approve(self, request, queryset):
+        count = queryset.filter(approved_at__isnull=True).update(approved_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%d organisation approved.", "%d organisations approved.", count) % count,
+        )
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 1
+    fields = ["starts_at", "ends_at", "capacity", "seats_taken", "is_cancelled"]
+    readonly_fields = ["seats_taken"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "audience", "organisation", "neighbourhood", "status"]
+    list_filter = ["status", "kind", "audience", "neighbourhood__municipality", "languages"]
+    search_fields = ["title", "description", "organisation__name", "address"]
+    list_select_related = ["organisation", "neighbourhood"]
+    autocomplete_fields = ["organisation", "neighbourhood"]
+    filter_horizontal = ["languages"]
+    inlines = [SessionInline]
+    date_hierarchy = "created_at"
+
+
+def _signups_csv(filename, signups):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read it as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Activity"), _("Session"), _("Name"), _("E-mail address"), _("Status"),
+         _("Signed up"), _("Attended")]
+    )
+    for signup in signups:
+        writer.writerow(
+            [
+                signup.session.activity.title,
+                timezone.localtime(signup.session.starts_at).strftime("%Y-%m-%d %H:%M"),
+                signup.name,
+                signup.email,
+                signup.get_status_display(),
+                timezone.localtime(signup.created_at).strftime("%Y-%m-%d %H:%M"),
+                {True: _("yes"), False: _("no"), None: ""}[signup.attended],
+            ]
+        )
+    return response
+
+
+class SignUpInline(admin.TabularInline):
+    model = SignUp
+    extra = 0
+    fields = ["name", "email", "status", "created_at", "attended"]
+    readonly_fields = ["name", "email", "status", "created_at"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # sign-ups go through the sign-up service, which keeps places right
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "starts_at", "capacity", "confirmed", "waiting", "is_cancelled"]
+    list_filter = ["is_cancelled", "activity__kind", "activity__neighbourhood__municipality"]
+    search_fields = ["activity__title"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["activity"]
+    readonly_fields = ["seats_taken"]
+    inlines = [SignUpInline]
+    actions = ["export_signups"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("activity")
+            .annotate(
+                confirmed_count=Count("signups", filter=Q(signups__status="confirmed")),
+                waiting_count=Count("signups", filter=Q(signups__status="waitlisted")),
+            )
+        )
+
+    @admin.display(description=_("signed up"), ordering="confirmed_count")
+    def confirmed(self, obj):
+        return obj.confirmed_count
+
+    @admin.display(description=_("waiting list"), ordering="waiting_count")
+    def waiting(self, obj):
+        return obj.waiting_count
+
+    def save_model(self, request, obj, form, change):
+        if change and "capacity" in form.changed_data and obj.capacity < obj.seats_taken:
+            self.message_user(
+                request,
+                _("The capacity cannot be below the number of people already signed up."),
+                level=messages.ERROR,
+            )
+            obj.capacity = form.initial["capacity"]
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promoted = services.session_fill_from_waitlist(session=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d person moved up from the waiting list.",
+                        "%d people moved up from the waiting list.",
+                        len(promoted),
+                    )
+                    % len(promoted),
+                )
+
+    @admin.action(description=_("Export sign-ups of the selected sessions (CSV)"))
+    def export_signups(self, request, queryset):
+        signups = (
+            SignUp.objects.filter(session__in=queryset)
+            .select_related("session__activity")
+            .order_by("session__starts_at", "status", "created_at")
+        )
+        return _signups_csv("aanmeldingen.csv", signups)
+
+
+@admin.register(SignUp)
+class SignUpAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "session", "status", "created_at", "attended"]
+    list_filter = ["status", "attended", "session__activity__kind", "session__starts_at"]
+    search_fields = ["name", "email", "session__activity__title"]
+    list_select_related = ["session__activity"]
+    list_editable = ["attended"]
+    readonly_fields = ["session", "user", "name", "email", "status", "created_at",
+                       "cancelled_at", "reminder_sent_at"]
+    actions = ["mark_attended", "mark_absent", "cancel_signups", "export_csv"]
+
+    def has_add_permission(self, request):
+        return False  # sign-ups go through the sign-up service, which keeps places right
+
+    @admin.action(description=_("Mark as attended"))
+    def mark_attended(self, request, queryset):
+        count = queryset.update(attended=True)
+        self.message_user(request, ngettext("%d sign-up marked.", "%d sign-ups marked.", count) % count)
+
+    @admin.action(description=_("Mark as absent"))
+    def mark_absent(self, request, queryset):
+        count = queryset.update(attended=False)
+        self.message_user(request, ngettext("%d sign-up marked.", "%d sign-ups marked.", count) % count)
+
+    @admin.action(description=_("Cancel selected sign-ups (moves up the waiting list)"))
+    def cancel_signups(self, request, queryset):
+        done = 0
+        for signup in queryset.filter(status__in=SignUp.ACTIVE_STATUSES):
+            try:
+                services.signup_cancel(signup=signup)
+            except services.SignUpError as error:
+                self.message_user(request, f"{signup}: {error.message}", level=messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, ngettext("%d sign-up cancelled.", "%d sign-ups cancelled.", done) % done)
+
+    @admin.action(description=_("Export selected sign-ups (CSV)"))
+    def export_csv(self, request, queryset):
+        return _signups_csv("aanmeldingen.csv", queryset.select_related("session__activity"))

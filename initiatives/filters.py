@@ -1,0 +1,121 @@
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import Activity, Language, Neighbourhood, Session
+
+
+def date_window(when: str, today):
+    """(first day, last day) of a named window, inclusive."""
+    if when == "today":
+        return today, today
+    if when == "week":
+        return today, today + timedelta(days=6 - today.weekday())
+    if when == "weekend":
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if today.weekday() == 6:  # Sunday: this weekend is today
+            saturday = today - timedelta(days=1)
+        return max(saturday, today), saturday + timedelta(days=1)
+    raise ValueError(when)
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ActivityFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+class ActivityFilter(django_filters.FilterSet):
+    """The activity list's filters. Every filter narrows which upcoming sessions count; an
+    activity is listed when one of its sessions passes them all."""
+
+    WHEN_CHOICES = [
+        ("today", _("Today")),
+        ("week", _("This week")),
+        ("weekend", _("This weekend")),
+    ]
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_noop")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Activity.Kind.choices, empty_label=_("All kinds")
+    )
+    neighbourhood = django_filters.ModelChoiceFilter(
+        label=_("Neighbourhood"),
+        queryset=Neighbourhood.objects.all(),
+        empty_label=_("All neighbourhoods"),
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"),
+        field_name="languages",
+        queryset=Language.objects.all(),
+        empty_label=_("All languages"),
+        to_field_name="code",
+    )
+    audience = django_filters.ChoiceFilter(
+        label=_("For"),
+        choices=Activity.Audience.choices,
+        empty_label=_("Everyone and all ages"),
+        method="filter_audience",
+    )
+    when = django_filters.ChoiceFilter(
+        label=_("When"), choices=WHEN_CHOICES, empty_label=_("Any time"), method="filter_noop"
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    free = django_filters.BooleanFilter(
+        label=_("Only with free places"), method="filter_noop", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["q", "kind", "neighbourhood", "language", "audience"]
+        form = ActivityFilterForm
+
+    def filter_noop(self, queryset, name, value):
+        # Applied together in filter_queryset: they narrow sessions, or (q) rank the result.
+        return queryset
+
+    def filter_audience(self, queryset, name, value):
+        # Activities for everyone are open to adults and teens too.
+        if value in (Activity.Audience.ADULTS, Activity.Audience.TEENS):
+            return queryset.filter(audience__in=[value, Activity.Audience.EVERYONE])
+        return queryset.filter(audience=value)
+
+    def clean_dates(self):
+        data = self.form.cleaned_data
+        first, last = data.get("date_from"), data.get("date_to")
+        if data.get("when"):
+            first, last = date_window(data["when"], timezone.localdate())
+        return first, last
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        sessions = Session.objects.all()
+        first, last = self.clean_dates()
+        if first:
+            sessions = sessions.filter(starts_at__gte=_day_start(first))
+        if last:
+            sessions = sessions.filter(starts_at__lt=_day_start(last + timedelta(days=1)))
+        if data.get("free"):
+            sessions = sessions.filter(seats_taken__lt=F("capacity"))
+        queryset = super().filter_queryset(queryset.listed(sessions=sessions))
+        if data.get("q"):
+            return queryset.search(data["q"]).order_by("-rank", "next_starts_at", "pk")
+        return queryset.order_by("next_starts_at", "pk")
+
+

@@ -1,0 +1,366 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Neighbourhood(models.Model):
+    """A district or neighbourhood (wijk / buurt). Data that coordinators manage, not a list."""
+
+    name = models.CharField(_("name"), max_length=120)
+    municipality = models.CharField(_("municipality"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="neighbourhood_unique_per_municipality"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="neighbourhood_valid_centre",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.municipality})"
+
+
+class Language(models.Model):
+    """A language an activity is held in or a person speaks. `code` is ISO 639."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name_nl = models.CharField(_("name in Dutch"), max_length=80)
+    name_en = models.CharField(_("name in English"), max_length=80)
+
+    class Meta:
+        ordering = ["name_nl"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        VOLUNTEER_GROUP = "volunteer_group", _("Volunteer group")
+        FOUNDATION = "foundation", _("Foundation")
+        WELFARE = "welfare", _("Welfare organisation")
+        CLUB = "club", _("Sport or culture club")
+        COMPANY = "company", _("Company")
+        MUNICIPALITY = "municipality", _("Municipality team")
+        RECEPTION = "reception", _("Reception location")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact e-mail address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    neighbourhoods = models.ManyToManyField(
+        Neighbourhood, verbose_name=_("neighbourhoods served"), blank=True
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="organisations",
+        verbose_name=_("members"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation}"
+
+
+# The expression behind the GIN index of migration 0002: a search must use the same one for
+# PostgreSQL to use the index.
+ACTIVITY_SEARCH_VECTOR = SearchVector("title", weight="A", config="dutch") + SearchVector(
+    "description", weight="B", config="dutch"
+)
+
+
+class ActivityQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Activities matching `text`, annotated with `rank` (higher is better).
+
+        PostgreSQL: full-text search with the Dutch configuration (stemming, stop words) over
+        an indexed vector, ranked with title matches above description matches. SQLite: every
+        word must occur in the title or description; title hits rank higher.
+        """
+        text = " ".join(text.split())
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, config="dutch", search_type="websearch")
+            return self.annotate(
+                search=ACTIVITY_SEARCH_VECTOR, rank=SearchRank(ACTIVITY_SEARCH_VECTOR, query)
+            ).filter(search=query)
+        words = text.split()[:10]
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        title_hits = [
+            Case(When(title__icontains=word, then=Value(2)), default=Value(1)) for word in words
+        ]
+        rank = title_hits[0]
+        for hit in title_hits[1:]:
+            rank = rank + hit
+        return queryset.annotate(rank=rank)
+
+    def published(self):
+        return self.filter(status=Activity.Status.PUBLISHED, organisation__approved_at__isnull=False)
+
+    def listed(self, sessions=None, now=None):
+        """Published activities that have an upcoming session among `sessions`.
+
+        Each row carries its next such session's start and places left, so a list page needs
+        no query per row. `sessions` narrows which sessions count (a date window, free places).
+        """
+        now = now or timezone.now()
+        sessions = (sessions if sessions is not None else Session.objects.all()).filter(
+            activity=OuterRef("pk"), starts_at__gte=now, is_cancelled=False
+        )
+        next_session = sessions.order_by("starts_at", "pk")
+        return (
+            self.published()
+            .filter(Exists(sessions))
+            .annotate(
+                next_starts_at=Subquery(next_session.values("starts_at")[:1]),
+                next_places_left=Subquery(
+                    next_session.annotate(left=F("capacity") - F("seats_taken")).values("left")[
+                        :1
+                    ]
+                ),
+            )
+            .select_related("organisation", "neighbourhood")
+            .prefetch_related("languages")
+        )
+
+
+class Activity(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        TALK_SESSION = "talk_session", _("Talk session")
+        LANGUAGE_CAFE = "language_cafe", _("Language café")
+        WALK = "walk", _("Walk")
+        COOKING = "cooking", _("Cooking")
+        SPORT = "sport", _("Sport")
+        COMPANY_VISIT = "company_visit", _("Company visit")
+        TRAINING = "training", _("Training")
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        ADULTS = "adults", _("Adults")
+        TEENS = "teens", _("Teens")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("neighbourhood"), on_delete=models.PROTECT
+    )
+    address = models.CharField(_("address"), max_length=250)
+    image = models.ImageField(_("image"), upload_to="activities/", blank=True)
+    image_description = models.CharField(
+        _("image description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["kind", "audience"], name="activity_kind_audience")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiatives:activity_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class SessionQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now(), is_cancelled=False)
+
+
+class Session(models.Model):
+    """One occurrence of an activity. `seats_taken` counts confirmed sign-ups; the database
+    keeps it within capacity, so no race can overbook a session."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    seats_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [models.Index(fields=["activity", "starts_at"], name="session_activity_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")), name="session_not_overbooked"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity.title}, {timezone.localtime(self.starts_at):%d-%m-%Y %H:%M}"
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_taken >= self.capacity
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def is_open_for_signup(self) -> bool:
+        return not (self.is_cancelled or self.activity.is_cancelled or self.has_started)
+
+
+class SignUpQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=SignUp.ACTIVE_STATUSES)
+
+    def waiting(self):
+        return self.filter(status=SignUp.Status.WAITLISTED).order_by("created_at", "pk")
+
+
+class SignUp(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = [Status.CONFIRMED, Status.WAITLISTED]
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="signups")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signups",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail address"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        constraints = [
+            # One active sign-up per person per session, also under concurrent requests.
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="signup_once_per_session",
+            )
+        ]
+        indexes = [models.Index(fields=["session", "status"], name="signup_session_status")]
+
+    def __str__(self):
+        return f"{self.name} – {self.session}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MpactConfig(AppConfig):
+    name = "mpact"
+    verbose_name = "M-Pact"

@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def undelivered(self):
+        return self.filter(sent_at__isnull=True, failed_at__isnull=True)
+
+    def due_for_delivery(self, now=None):
+        """Undelivered rows nobody holds: never claimed, or claimed by a worker that died."""
+        now = now or timezone.now()
+        stale = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
+        return self.undelivered().filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        )
+
+
+class Notification(models.Model):
+    """A message to one person, written in the same transaction as the change that causes it.
+
+    A worker delivers it by e-mail; the person also sees it on the site. Delivery claims the row
+    first so that it happens once, however often it is attempted.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    email = models.EmailField(_("e-mail address"))
+    kind = models.CharField(_("kind"), max_length=50)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_mimetype = models.CharField(max_length=100, blank=True)
+    attachment_content = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="notification_undelivered",
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+            ),
+            models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.email}"
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.sent_at is not None

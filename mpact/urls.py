@@ -1,0 +1,22 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from mpact import views
+
+# The admin logs in through allauth, so its login is rate limited like every other one.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "M-Pact"
+admin.site.site_title = "M-Pact"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("meldingen/", views.notification_list, name="notifications"),
+    path("meldingen/gelezen/", views.notifications_read, name="notifications_read"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("initiatives.urls")),
+]

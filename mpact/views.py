@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from initiatives.models import Activity
+from mpact.notifications.models import Notification
+from mpact.notifications.services import notifications_mark_read
+
+
+def home(request):
+    upcoming = Activity.objects.listed().order_by("next_starts_at", "pk")[:6]
+    return render(request, "home.html", {"upcoming": upcoming})
+
+
+def health(request):
+    """A trivial view: load balancers poll it, and benchmarks use it as the ceiling."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(Notification.objects.for_user(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/list.html", {"page": page, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    notifications_mark_read(user=request.user)
+    return redirect("notifications")
