@@ -62,7 +62,7 @@ def _signable_session(pk):
 def session_signup(request, pk):
     session = _signable_session(pk)
     form_class = MemberSignUpForm if request.user.is_authenticated else GuestSignUpForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             signup = services.signup_create(

@@ -1,0 +1,436 @@
+"""Page benchmark: the activity list and activity page under gunicorn on loopback.
+
+Creates (or with --reuse keeps) a PostgreSQL database with 20,000 activities and 60,000
+sessions, counts the queries of each page (bench/queries.py), starts gunicorn on 127.0.0.1 and
+drives each URL with a fixed number of requests from a small threaded keep-alive client. The
+trivial /health/ view on the same server is the ceiling. Results: bench/results/pages.json
+(and a dated copy) plus a table on stdout. See bench/README.md.
+
+Run through bench/run_pages.sh, or: .venv/bin/python bench/pages.py [--reuse] [--requests N]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+HOST = "127.0.0.1"  # the load generator talks to nothing else
+ORDER = ["health", "list", "list_filter", "list_search", "list_filter_search", "activity"]
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- Database -------------------------------------------------------------------------------
+
+
+def table_counts(pg: str, db: str) -> tuple[int, int] | None:
+    try:
+        with psycopg.connect(f"{pg}/{db}", connect_timeout=5) as conn:
+            activities = conn.execute("SELECT count(*) FROM initiatives_activity").fetchone()[0]
+            sessions = conn.execute("SELECT count(*) FROM initiatives_session").fetchone()[0]
+            return activities, sessions
+    except psycopg.Error:
+        return None
+
+
+def recreate_database(pg: str, db: str) -> None:
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{db}"')
+
+
+def vacuum_analyze(pg: str, db: str) -> None:
+    with psycopg.connect(f"{pg}/{db}", autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+
+
+def manage(env: dict, *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
+    return time.perf_counter() - started
+
+
+# --- CPU accounting from /proc (read only) ----------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields from 3 (state) on
+
+
+def cpu_seconds(pids) -> float:
+    total = 0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICK
+
+
+def children_of(parent: int) -> list[int]:
+    result = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields and int(fields[1]) == parent:
+                result.append(int(entry.name))
+    return result
+
+
+def postgres_pids() -> list[int]:
+    result = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    result.append(int(entry.name))
+            except OSError:
+                pass
+    return result
+
+
+# --- Gunicorn -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int, args, logfile: Path) -> subprocess.Popen:
+    command = [
+        str(GUNICORN),
+        "mpact.wsgi:application",
+        "--bind", f"{HOST}:{port}",
+        "--workers", str(args.workers),
+        "--worker-class", args.worker_class,
+        "--threads", str(args.threads),
+        "--backlog", "256",
+        "--log-level", "warning",
+        "--error-logfile", str(logfile),
+        "--pid", str(logfile.with_suffix(".pid")),  # run_pages.sh's trap uses it as a backstop
+    ]
+    log(f"gunicorn: {' '.join(command[1:])}")
+    # Own process group, so stopping it takes the workers along.
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def stop_gunicorn(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    log(f"stopping gunicorn (pid {proc.pid})")
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+def wait_ready(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"gunicorn exited with {proc.returncode}; see its log")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/health/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    sys.exit("gunicorn did not answer /health/ in time")
+
+
+# --- Load generator -------------------------------------------------------------------------
+
+
+def run_load(port: int, path: str, total: int, concurrency: int, max_seconds: float) -> dict:
+    """`total` GETs of `path` from `concurrency` threads, each with one keep-alive connection
+    (http.client reconnects when the server closes it). Stops early at `max_seconds`."""
+    lock = threading.Lock()
+    issued = 0
+    samples: list[tuple[float, float, bool]] = []  # (start, latency s, ok)
+    errors: dict[str, int] = {}
+    start_gate = threading.Event()
+    deadline = 0.0
+
+    def take() -> bool:
+        nonlocal issued
+        with lock:
+            if issued >= total or time.perf_counter() > deadline:
+                return False
+            issued += 1
+            return True
+
+    def client():
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        local, local_errors = [], {}
+        start_gate.wait()
+        while take():
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if not ok:
+                    key = f"HTTP {response.status}"
+                    local_errors[key] = local_errors.get(key, 0) + 1
+            except (OSError, http.client.HTTPException) as exc:
+                ok = False
+                key = type(exc).__name__
+                local_errors[key] = local_errors.get(key, 0) + 1
+                conn.close()
+            local.append((started, time.perf_counter() - started, ok))
+        conn.close()
+        with lock:
+            samples.extend(local)
+            for key, count in local_errors.items():
+                errors[key] = errors.get(key, 0) + count
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    cpu_before = time.process_time()
+    began = time.perf_counter()
+    deadline = began + max_seconds
+    start_gate.set()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    client_cpu = time.process_time() - cpu_before
+
+    latencies = sorted(latency * 1000 for _, latency, _ in samples)
+    count = len(samples)
+    failed = sum(1 for *_, ok in samples if not ok)
+
+    def pct(p):
+        return latencies[min(count - 1, int(round(p / 100 * (count - 1))))] if count else None
+
+    return {
+        "requests": count,
+        "errors": failed,
+        "error_kinds": errors,
+        "wall_s": round(wall, 3),
+        "rps": round(count / wall, 1) if wall else 0.0,
+        "median_ms": round(statistics.median(latencies), 2) if count else None,
+        "p95_ms": round(pct(95), 2) if count else None,
+        "p99_ms": round(pct(99), 2) if count else None,
+        "max_ms": round(latencies[-1], 2) if count else None,
+        "truncated_by_time": count < total,
+        "client_cpu_s": round(client_cpu, 3),
+    }
+
+
+def warm_up(port: int, urls: dict, requests: int, concurrency: int) -> None:
+    for path in urls.values():
+        run_load(port, path, requests, concurrency, 60)
+
+
+# --- Main -----------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description="M-Pact page benchmark (see bench/README.md)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the bench database when it already has the right size")
+    parser.add_argument("--db", default="mpact_bench")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432",
+                        help="server URL without database name (trust auth by default)")
+    parser.add_argument("--activities", type=int, default=20_000)
+    parser.add_argument("--sessions-per-activity", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=2000, help="requests per URL")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--warmup", type=int, default=100, help="warm-up requests per URL")
+    parser.add_argument("--max-seconds", type=float, default=180, help="time bound per URL")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--only", nargs="*", choices=ORDER, help="measure only these URLs")
+    parser.add_argument("--out-dir", type=Path, default=BENCH / "results")
+    args = parser.parse_args()
+
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    static_root = Path(tempfile.mkdtemp(prefix="mpact-bench-static-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_STATIC_ROOT": str(static_root),
+        "DATABASE_URL": f"{args.pg}/{args.db}",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": HOST,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)  # local-memory cache, as on a single server without Redis
+
+    gunicorn = None
+
+    def on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    try:
+        result = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "cpu_model": next((line.split(":", 1)[1].strip() for line in
+                                   Path("/proc/cpuinfo").read_text().splitlines()
+                                   if line.startswith("model name")), platform.processor()),
+                "python": platform.python_version(),
+            },
+            "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        }
+
+        # 1. Database: reuse when asked and the size is right, else drop and recreate.
+        wanted = (args.activities, args.activities * args.sessions_per_activity)
+        counts = table_counts(args.pg, args.db) if args.reuse else None
+        if counts == wanted:
+            log(f"reusing {args.db}: {counts[0]} activities, {counts[1]} sessions")
+            result["seed_seconds"] = None
+            manage(env, "migrate", "--no-input", "-v0")
+        else:
+            log(f"recreating database {args.db}")
+            recreate_database(args.pg, args.db)
+            log(f"migrate: {manage(env, 'migrate', '--no-input', '-v0'):.1f} s")
+            seconds = manage(env, "seed_demo", "--activities", str(args.activities),
+                             "--sessions-per-activity", str(args.sessions_per_activity))
+            log(f"seed_demo: {seconds:.1f} s")
+            result["seed_seconds"] = round(seconds, 2)
+            counts = table_counts(args.pg, args.db)
+            if counts != wanted:
+                sys.exit(f"seeded {counts}, expected {wanted}")
+        started = time.perf_counter()
+        vacuum_analyze(args.pg, args.db)
+        log(f"VACUUM ANALYZE: {time.perf_counter() - started:.1f} s")
+        result["database"] = {"name": args.db, "activities": counts[0], "sessions": counts[1]}
+
+        # 2. Static files for the manifest storage, into a throwaway STATIC_ROOT.
+        manage(env, "collectstatic", "--no-input", "-v0")
+
+        # 3. Queries per page and EXPLAIN ANALYZE (also picks the concrete URLs).
+        queries_file = args.out_dir / "queries.json"
+        subprocess.run([str(PYTHON), str(BENCH / "queries.py"), "--out", str(queries_file)],
+                       cwd=ROOT, env=env, check=True)
+        queries = json.loads(queries_file.read_text())
+        urls = {name: queries["urls"][name] for name in ORDER if not args.only or name in args.only}
+        if "health" not in urls:
+            urls = {"health": queries["urls"]["health"], **urls}
+        result["urls"] = urls
+        result["queries"] = {name: {k: page[k] for k in ("queries", "results_found",
+                                                         "slowest_query_ms", "median_sql_ms",
+                                                         "median_python_ms")}
+                             for name, page in queries["pages"].items()}
+        result["explain"] = {name: {k: v for k, v in e.items() if k not in ("plan", "sql")}
+                             for name, e in queries["explain"].items()}
+
+        # 4. Gunicorn on loopback.
+        port = free_port()
+        gunicorn = start_gunicorn(env, port, args, args.out_dir / "gunicorn.log")
+        wait_ready(port, gunicorn)
+        workers = children_of(gunicorn.pid)
+        log(f"gunicorn ready on {HOST}:{port}, {len(workers)} workers")
+        result["gunicorn"] = {"workers": args.workers, "worker_class": args.worker_class,
+                              "threads": args.threads}
+
+        log(f"warming up ({args.warmup} requests per URL)")
+        warm_up(port, urls, args.warmup, args.concurrency)
+
+        # 5. Load, one URL at a time.
+        pages = {}
+        for name, path in urls.items():
+            log(f"{name}: {args.requests} × GET {path} (concurrency {args.concurrency})")
+            app_before, db_before = cpu_seconds(workers), cpu_seconds(postgres_pids())
+            stats = run_load(port, path, args.requests, args.concurrency, args.max_seconds)
+            app_cpu = cpu_seconds(workers) - app_before
+            db_cpu = cpu_seconds(postgres_pids()) - db_before
+            n = max(stats["requests"], 1)
+            stats["cpu_ms_per_request"] = {
+                "app": round(app_cpu * 1000 / n, 2),
+                "postgres": round(db_cpu * 1000 / n, 2),
+                "client": round(stats["client_cpu_s"] * 1000 / n, 2),
+            }
+            stats["queries"] = queries["pages"][name]["queries"]
+            stats["path"] = path
+            pages[name] = stats
+            log(f"  {stats['rps']} req/s, median {stats['median_ms']} ms, p95 {stats['p95_ms']} ms, "
+                f"errors {stats['errors']}")
+        ceiling = pages["health"]["rps"] or 1
+        for stats in pages.values():
+            stats["fraction_of_ceiling"] = round(stats["rps"] / ceiling, 3)
+        result["pages"] = pages
+        list_pages = [name for name in pages if name.startswith("list")]
+        result["list_reaches_half_ceiling"] = all(
+            pages[name]["fraction_of_ceiling"] >= 0.5 for name in list_pages
+        )
+    finally:
+        stop_gunicorn(gunicorn)
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for target in (args.out_dir / "pages.json", args.out_dir / f"pages-{stamp}.json"):
+        target.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print_table(result)
+    log(f"results: {args.out_dir / 'pages.json'} (and pages-{stamp}.json)")
+
+
+def print_table(result: dict) -> None:
+    m, g = result["machine"], result["gunicorn"]
+    print(f"\n{result['date']}  {m['cpus']} cores ({m['cpu_model']}), Python {m['python']}, "
+          f"gunicorn {g['workers']}×{g['worker_class']}"
+          + (f"/{g['threads']} threads" if g["worker_class"] == "gthread" else "")
+          + f", {result['config']['concurrency']} client threads")
+    db = result["database"]
+    seed = result.get("seed_seconds")
+    print(f"{db['activities']} activities, {db['sessions']} sessions"
+          + (f", seeded in {seed:.1f} s" if seed else " (reused)"))
+    header = (f"{'page':<20} {'queries':>7} {'req/s':>8} {'median ms':>9} {'p95 ms':>8} "
+              f"{'errors':>6} {'of ceiling':>10} {'CPU ms/req app+pg':>18}")
+    print(header)
+    print("-" * len(header))
+    for name, s in result["pages"].items():
+        cpu = s["cpu_ms_per_request"]
+        print(f"{name:<20} {s['queries']:>7} {s['rps']:>8.1f} {s['median_ms']:>9.1f} "
+              f"{s['p95_ms']:>8.1f} {s['errors']:>6} {s['fraction_of_ceiling']:>9.1%} "
+              f"{cpu['app']:>9.1f}+{cpu['postgres']:<8.1f}"
+              + ("  (time-bounded)" if s["truncated_by_time"] else ""))
+    verdict = "yes" if result["list_reaches_half_ceiling"] else "NO"
+    print(f"List pages at ≥ 50% of the ceiling: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+"""Fixtures for the browser tests: Debian's chromium driven by Playwright against a live server.
+
+Never downloads a browser: Playwright launches /usr/bin/chromium. Run with `bin/test`, or plainly
+with `pytest tests/browser` (this module sets DJANGO_ALLOW_ASYNC_UNSAFE itself).
+"""
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+# Playwright's sync API runs an event loop in the test thread, which makes Django refuse ORM
+# calls from it unless told that this is fine (the loop never runs our code concurrently).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+AXE_JS = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+SHOTS_DIR = Path(os.environ.get("MPACT_SHOTS_DIR", "/tmp/shots"))
+
+
+# --- Server ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _plain_http_settings():
+    """The live server speaks plain HTTP: switch off what production's HTTPS defaults add.
+
+    SecurityMiddleware reads these when the server thread builds its handler, so they must be
+    in place before the (session-wide) live server starts, and stay for the whole session.
+    """
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(_plain_http_settings, live_server):
+    """pytest-django's live server, started with the plain-HTTP settings above."""
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _deliver_notifications_in_process():
+    """Run Celery tasks in the live server's thread instead of queueing them.
+
+    Keeps the browser tests from leaving messages in the development queue (var/celery) or the
+    test Redis, and delivers a sign-up's e-mail to Django's test outbox (mail.outbox).
+    """
+    from mpact.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+# --- Browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _new_context(browser, live_server, **options):
+    # A Dutch visitor: the site's default language, which Accept-Language confirms.
+    options.setdefault("viewport", DESKTOP)
+    options.setdefault("locale", "nl-NL")
+    options.setdefault("timezone_id", "Europe/Amsterdam")
+    return browser.new_context(base_url=live_server.url, **options)
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = _new_context(browser, live_server)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = _new_context(
+        browser, live_server, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shots_dir():
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    return SHOTS_DIR
+
+
+# --- Accessibility --------------------------------------------------------------------------
+
+
+def _describe_violations(url, violations):
+    lines = [f"axe found {len(violations)} WCAG 2.1 A/AA violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']}"
+            f" <{violation.get('helpUrl', '')}>"
+        )
+        for node in violation["nodes"][:10]:
+            lines.append(f"    target {json.dumps(node['target'])}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+    return "\n".join(lines)
+
+
+def axe_check(page):
+    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page; fail listing every violation."""
+    # Contrast is only judged right with the site's stylesheet applied.
+    stylesheet_rules = page.evaluate(
+        """() => [...document.styleSheets]
+              .filter(sheet => (sheet.href || '').includes('/css/mpact.css'))
+              .map(sheet => sheet.cssRules.length)"""
+    )
+    assert stylesheet_rules and stylesheet_rules[0] > 0, "the site's stylesheet did not load"
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async (tags) => await axe.run(document, {
+              runOnly: {type: 'tag', values: tags},
+              resultTypes: ['violations'],
+           })""",
+        AXE_TAGS,
+    )
+    violations = result["violations"]
+    assert not violations, _describe_violations(page.url, violations)
+
+
+@pytest.fixture
+def axe():
+    return axe_check
+
+
+# --- Data -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    """A small programme: activities of several kinds, neighbourhoods and languages, each with
+    sessions in the coming days. Returns a namespace of the objects the tests name."""
+    from types import SimpleNamespace
+
+    from tests.factories import (
+        ActivityFactory,
+        LanguageFactory,
+        NeighbourhoodFactory,
+        OrganisationFactory,
+        SessionFactory,
+    )
+
+    now = timezone.now()
+    noord = NeighbourhoodFactory(name="Noord")
+    zuid = NeighbourhoodFactory(name="Zuid")
+    dutch = LanguageFactory(code="nl", name_nl="Nederlands", name_en="Dutch")
+    arabic = LanguageFactory(code="ar", name_nl="Arabisch", name_en="Arabic")
+    english = LanguageFactory(code="en", name_nl="Engels", name_en="English")
+    buurthuis = OrganisationFactory(name="Buurthuis De Boog", slug="buurthuis-de-boog")
+    sportclub = OrganisationFactory(name="Sportclub Oost", slug="sportclub-oost")
+
+    def activity(title, kind, neighbourhood, languages, description, organisation=buurthuis):
+        return ActivityFactory(
+            title=title,
+            kind=kind,
+            neighbourhood=neighbourhood,
+            languages=languages,
+            description=description,
+            organisation=organisation,
+            address=f"Buurtplein 1, {neighbourhood.name}",
+        )
+
+    cooking_noord = activity(
+        "Samen koken in Noord",
+        "cooking",
+        noord,
+        [dutch, arabic],
+        "We koken samen een maaltijd met recepten uit de hele wereld en eten daarna samen.",
+    )
+    cooking_zuid = activity(
+        "Koken met de buren in Zuid",
+        "cooking",
+        zuid,
+        [dutch],
+        "Elke week koken we met buren een gezonde maaltijd.",
+    )
+    baking_noord = activity(
+        "Pizza bakken in Noord",
+        "cooking",
+        noord,
+        [dutch],
+        "Zelf pizza bakken in de oven van het buurthuis.",
+    )
+    walk_noord = activity(
+        "Ochtendwandeling door Noord",
+        "walk",
+        noord,
+        [dutch],
+        "Een rustige wandeling door het park, met koffie na afloop.",
+    )
+    language_cafe = activity(
+        "Taalcafé Engels",
+        "language_cafe",
+        zuid,
+        [english, dutch],
+        "Oefen je Engels in een ontspannen sfeer.",
+    )
+    football = activity(
+        "Zaalvoetbal voor iedereen",
+        "sport",
+        zuid,
+        [dutch],
+        "Wekelijks een potje voetbal in de sporthal.",
+        organisation=sportclub,
+    )
+
+    def session(activity, days, hour=14, capacity=12):
+        day = timezone.localtime(now + timedelta(days=days)).replace(
+            hour=hour, minute=0, second=0, microsecond=0
+        )
+        return SessionFactory(
+            activity=activity, starts_at=day, ends_at=day + timedelta(hours=2), capacity=capacity
+        )
+
+    sessions = {
+        "cooking_noord": [session(cooking_noord, 2), session(cooking_noord, 9)],
+        "cooking_zuid": [session(cooking_zuid, 3)],
+        "baking_noord": [session(baking_noord, 4)],
+        "walk_noord": [session(walk_noord, 1, hour=10)],
+        "language_cafe": [session(language_cafe, 5, hour=19)],
+        "football": [session(football, 6, hour=20, capacity=2)],
+    }
+    return SimpleNamespace(
+        noord=noord,
+        zuid=zuid,
+        languages=SimpleNamespace(nl=dutch, ar=arabic, en=english),
+        cooking_noord=cooking_noord,
+        cooking_zuid=cooking_zuid,
+        baking_noord=baking_noord,
+        walk_noord=walk_noord,
+        language_cafe=language_cafe,
+        football=football,
+        sessions=sessions,
+        activity_count=6,
+    )

@@ -1,0 +1,162 @@
+"""Every URL of the site, requested as every role, with the status each must get.
+
+A new URL that is not in TABLE fails `test_every_url_is_in_the_table`, so no page can ship
+without a permission test (after readthedocs' test_privacy_urls.py). Later issues add rows.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from initiatives import services
+from initiatives.models import Activity
+from tests.factories import (
+    ActivityFactory,
+    OrganisationFactory,
+    SessionFactory,
+    SignUpFactory,
+)
+
+ROLES = ["anonymous", "resident", "org_member", "coordinator"]
+LOGIN = 302  # redirected to the login page
+
+
+def status(anonymous, resident, org_member, coordinator):
+    return dict(zip(ROLES, [anonymous, resident, org_member, coordinator], strict=True))
+
+
+ALL_200 = status(200, 200, 200, 200)
+MEMBERS_ONLY = status(LOGIN, 200, 200, 200)
+ADMIN_ONLY = status(LOGIN, LOGIN, LOGIN, 200)
+GUESTS_ONLY = status(200, 302, 302, 302)  # a logged-in person is sent on from login/sign-up
+
+# (label, URL name, how to build its arguments from the `objects` fixture, expected statuses)
+TABLE = [
+    ("home", "home", None, ALL_200),
+    ("health", "health", None, ALL_200),
+    ("notifications", "notifications", None, MEMBERS_ONLY),
+    ("notifications read (GET)", "notifications_read", None, status(LOGIN, 405, 405, 405)),
+    ("activity list", "initiatives:activity_list", None, ALL_200),
+    ("activity page", "initiatives:activity_detail", lambda o: {"pk": o["activity"].pk}, ALL_200),
+    (
+        "activity of an unapproved organisation",
+        "initiatives:activity_detail",
+        lambda o: {"pk": o["unapproved_activity"].pk},
+        status(404, 404, 404, 404),
+    ),
+    (
+        "cancelled activity",
+        "initiatives:activity_detail",
+        lambda o: {"pk": o["cancelled_activity"].pk},
+        status(404, 404, 404, 404),
+    ),
+    ("sign-up form", "initiatives:session_signup", lambda o: {"pk": o["session"].pk}, ALL_200),
+    (
+        "sign-up form of an unapproved organisation's session",
+        "initiatives:session_signup",
+        lambda o: {"pk": o["unapproved_session"].pk},
+        status(404, 404, 404, 404),
+    ),
+    ("calendar file", "initiatives:session_calendar", lambda o: {"pk": o["session"].pk}, ALL_200),
+    (
+        "sign-up status (signed link)",
+        "initiatives:signup_status",
+        lambda o: {"token": services.signup_token(o["signup"], purpose=services.VIEW_SALT)},
+        ALL_200,
+    ),
+    (
+        "sign-up status with a cancel token (wrong purpose)",
+        "initiatives:signup_status",
+        lambda o: {"token": services.signup_token(o["signup"], purpose=services.CANCEL_SALT)},
+        status(400, 400, 400, 400),
+    ),
+    (
+        "cancel (signed link)",
+        "initiatives:signup_cancel",
+        lambda o: {"token": services.signup_token(o["signup"], purpose=services.CANCEL_SALT)},
+        ALL_200,
+    ),
+    (
+        "cancel with a tampered link",
+        "initiatives:signup_cancel",
+        lambda o: {"token": services.signup_token(o["signup"], purpose=services.CANCEL_SALT) + "x"},
+        status(400, 400, 400, 400),
+    ),
+    ("my sign-ups", "initiatives:my_signups", None, MEMBERS_ONLY),
+    ("log in", "account_login", None, GUESTS_ONLY),
+    ("sign up for an account", "account_signup", None, GUESTS_ONLY),
+    ("password reset", "account_reset_password", None, ALL_200),
+    ("e-mail addresses", "account_email", None, MEMBERS_ONLY),
+    ("change password", "account_change_password", None, MEMBERS_ONLY),
+    ("language switch (GET)", "set_language", None, status(302, 302, 302, 302)),
+    ("admin", "admin:index", None, ADMIN_ONLY),
+    ("admin: activities", "admin:initiatives_activity_changelist", None, ADMIN_ONLY),
+    ("admin: sessions", "admin:initiatives_session_changelist", None, ADMIN_ONLY),
+    ("admin: sign-ups", "admin:initiatives_signup_changelist", None, ADMIN_ONLY),
+    ("admin: organisations", "admin:initiatives_organisation_changelist", None, ADMIN_ONLY),
+    ("admin: neighbourhoods", "admin:initiatives_neighbourhood_changelist", None, ADMIN_ONLY),
+    ("admin: notifications", "admin:notifications_notification_changelist", None, ADMIN_ONLY),
+    # Coordinators do not manage accounts; that is for superusers.
+    ("admin: users", "admin:users_user_changelist", None, status(LOGIN, LOGIN, LOGIN, 403)),
+]
+
+# URL names of our own URLconfs that need no row: none today. Library URLs (allauth's, the
+# admin's) are covered by the rows above for the pages people use.
+OWN_URLCONFS = {"mpact.urls", "initiatives.urls"}
+
+
+@pytest.fixture
+def objects(db, organisation):
+    activity = ActivityFactory(organisation=organisation)
+    session = SessionFactory(activity=activity)
+    unapproved = ActivityFactory(organisation=OrganisationFactory(approved_at=None))
+    return {
+        "activity": activity,
+        "session": session,
+        "signup": SignUpFactory(session=session),
+        "unapproved_activity": unapproved,
+        "unapproved_session": SessionFactory(activity=unapproved),
+        "cancelled_activity": ActivityFactory(status=Activity.Status.CANCELLED),
+    }
+
+
+@pytest.fixture
+def as_role(client, request):
+    def login(role):
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return login
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("label", "name", "kwargs", "expected"), TABLE, ids=[row[0] for row in TABLE]
+)
+def test_url_status_per_role(as_role, objects, role, label, name, kwargs, expected):
+    url = reverse(name, kwargs=kwargs(objects) if kwargs else None)
+    response = as_role(role).get(url)
+    assert response.status_code == expected[role], f"{label} as {role}: {url}"
+    if expected[role] == LOGIN and name.startswith("admin:"):
+        assert "/login/" in response["Location"]
+
+
+def _own_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            module = getattr(pattern.urlconf_module, "__name__", "")
+            if module in OWN_URLCONFS:
+                yield from _own_url_names(
+                    pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                )
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            if pattern.callback.__module__.split(".")[0] in {"mpact", "initiatives"}:
+                yield namespace + pattern.name
+
+
+def test_every_url_is_in_the_table():
+    names = set(_own_url_names())
+    assert names, "found no URLs: the walk over the URLconf is broken"
+    missing = names - {row[1] for row in TABLE}
+    assert not missing, f"URLs without a permission row in TABLE: {sorted(missing)}"
