@@ -124,7 +124,9 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # Another Redis database than the broker's can be named, so that clearing the
+            # cache never touches queued tasks (see docker-compose.yml).
+            "LOCATION": parse_redis_url("CACHE_URL", env_str("CACHE_URL", REDIS_URL)),
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mpact"),
         }
     }
@@ -223,7 +225,9 @@ if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
 # --- Celery ---------------------------------------------------------------------------------
 
 if REDIS_URL:
-    CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+    CELERY_BROKER_URL = parse_redis_url(
+        "CELERY_BROKER_URL", env_str("CELERY_BROKER_URL", REDIS_URL)
+    )
 else:
     # Embedded default: no broker server. Messages are files under var/celery that the worker
     # started by bin/run picks up.

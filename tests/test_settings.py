@@ -1,0 +1,90 @@
+"""Settings come from the environment; a malformed value stops start-up with a clear message;
+with DEBUG off the deployment checks pass."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from mpact import env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEBUG", "maybe", "is not a boolean"),
+        ("SECURE_HSTS_SECONDS", "a year", "is not a whole number"),
+        ("DATABASE_URL", "mysql://localhost/x", "use postgres://"),
+        ("DATABASE_URL", "postgres://localhost:5432", "names no database"),
+        ("REDIS_URL", "localhost:6379", "use redis://"),
+        ("REDIS_URL", "redis://localhost:port/0", "malformed port"),
+        ("EMAIL_URL", "smtp//mail.example.org", "use one of"),
+        ("EMAIL_URL", "smtp://", "names no host"),
+        ("SECRET_KEY", "", "SECRET_KEY is not set"),
+    ],
+)
+def test_a_malformed_setting_stops_start_up_with_a_clear_message(name, value, message):
+    environment = {
+        key: val for key, val in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    environment.update({"SECRET_KEY": "x" * 60, "DEBUG": "false", name: value})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+    assert name in result.stderr
+
+
+def test_deploy_checks_pass_with_debug_off():
+    environment = {
+        key: val for key, val in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    environment.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "k7#Qz9!vR2@pL5$wX8^mN3&bT6*yH1(jF4)gD0-sA_eC+uK=iO",
+            "ALLOWED_HOSTS": "m-pact.example.org",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_email_url_forms():
+    smtp = env.parse_email_url("EMAIL_URL", "submission://user%40x.nl:p%3Ass@mail.x.nl")
+    assert smtp["EMAIL_HOST"] == "mail.x.nl"
+    assert smtp["EMAIL_PORT"] == 587
+    assert smtp["EMAIL_USE_TLS"] is True
+    assert (smtp["EMAIL_HOST_USER"], smtp["EMAIL_HOST_PASSWORD"]) == ("user@x.nl", "p:ss")
+    assert env.parse_email_url("EMAIL_URL", "smtps://mail.x.nl")["EMAIL_USE_SSL"] is True
+    assert env.parse_email_url("EMAIL_URL", "console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    with pytest.raises(ImproperlyConfigured):
+        env.parse_email_url("EMAIL_URL", "smtp://mail.x.nl:abc")
+
+
+def test_booleans_and_lists(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "Yes")
+    assert env.env_bool("X_FLAG") is True
+    monkeypatch.setenv("X_LIST", "a.nl, b.nl,,")
+    assert env.env_list("X_LIST", []) == ["a.nl", "b.nl"]
+    monkeypatch.delenv("X_FLAG")
+    assert env.env_bool("X_FLAG", default=True) is True
