@@ -83,13 +83,26 @@ def _stat(pid: int) -> list[str] | None:
     return raw[raw.rindex(")") + 2 :].split()  # fields from 3 (state) on
 
 
-def cpu_seconds(pids) -> float:
-    total = 0
+def cpu_by_pid(pids) -> dict[int, float]:
+    result = {}
     for pid in pids:
         fields = _stat(pid)
         if fields:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICK
+            result[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+    return result
+
+
+def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two snapshots by the processes alive at the second one (a
+    process that exited meanwhile is lost, one that started counts in full)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields) - idle) / TICK, sum(fields) / TICK
 
 
 def children_of(parent: int) -> list[int]:
@@ -102,16 +115,32 @@ def children_of(parent: int) -> list[int]:
     return result
 
 
-def postgres_pids() -> list[int]:
+def postgres_pids(db: str) -> list[int]:
+    """The PostgreSQL backends connected to `db` (their title names the database)."""
     result = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    result.append(int(entry.name))
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             except OSError:
-                pass
+                continue
+            if title.startswith("postgres:") and f" {db} " in title:
+                result.append(int(entry.name))
     return result
+
+
+def wait_quiet(limit_seconds: float, threshold: float = 0.25) -> float:
+    """Wait (up to `limit_seconds`) until the machine is mostly idle; returns the busy share
+    seen last. Other work on the machine (a test suite, a build) skews every figure."""
+    deadline = time.monotonic() + limit_seconds
+    while True:
+        busy_before, total_before = machine_busy()
+        time.sleep(2)
+        busy_after, total_after = machine_busy()
+        busy = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
+        if busy <= threshold or time.monotonic() >= deadline:
+            return busy
+        log(f"machine {busy:.0%} busy with other work; waiting for it to calm down")
 
 
 # --- Gunicorn -------------------------------------------------------------------------------
@@ -276,6 +305,9 @@ def main():
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--quiet-wait", type=float, default=120,
+                        help="before each URL, wait up to this many seconds for other work on "
+                        "the machine to stop (0: don't)")
     parser.add_argument("--only", nargs="*", choices=ORDER, help="measure only these URLs")
     parser.add_argument("--out-dir", type=Path, default=BENCH / "results")
     args = parser.parse_args()
@@ -374,16 +406,32 @@ def main():
         pages = {}
         for name, path in urls.items():
             log(f"{name}: {args.requests} × GET {path} (concurrency {args.concurrency})")
-            app_before, db_before = cpu_seconds(workers), cpu_seconds(postgres_pids())
+            if args.quiet_wait:
+                background = wait_quiet(args.quiet_wait)
+            app_before, db_before = cpu_by_pid(workers), cpu_by_pid(postgres_pids(args.db))
+            busy_before, total_before = machine_busy()
             stats = run_load(port, path, args.requests, args.concurrency, args.max_seconds)
-            app_cpu = cpu_seconds(workers) - app_before
-            db_cpu = cpu_seconds(postgres_pids()) - db_before
+            busy_after, total_after = machine_busy()
+            app_cpu = cpu_delta(app_before, cpu_by_pid(workers))
+            db_cpu = cpu_delta(db_before, cpu_by_pid(postgres_pids(args.db)))
             n = max(stats["requests"], 1)
             stats["cpu_ms_per_request"] = {
                 "app": round(app_cpu * 1000 / n, 2),
                 "postgres": round(db_cpu * 1000 / n, 2),
                 "client": round(stats["client_cpu_s"] * 1000 / n, 2),
+                "machine": round((busy_after - busy_before) * 1000 / n, 2),
             }
+            stats["machine_busy"] = round(
+                (busy_after - busy_before) / max(total_after - total_before, 1e-9), 3
+            )
+            # Busy time of the machine not spent by gunicorn, our PostgreSQL backends or the
+            # client: other work that competed with the benchmark.
+            stats["foreign_cpu_share"] = round(
+                max(0.0, (busy_after - busy_before) - app_cpu - db_cpu - stats["client_cpu_s"])
+                / max(total_after - total_before, 1e-9), 3
+            )
+            if args.quiet_wait:
+                stats["background_busy_before"] = round(background, 3)
             stats["queries"] = queries["pages"][name]["queries"]
             stats["path"] = path
             pages[name] = stats
@@ -419,14 +467,15 @@ def print_table(result: dict) -> None:
     print(f"{db['activities']} activities, {db['sessions']} sessions"
           + (f", seeded in {seed:.1f} s" if seed else " (reused)"))
     header = (f"{'page':<20} {'queries':>7} {'req/s':>8} {'median ms':>9} {'p95 ms':>8} "
-              f"{'errors':>6} {'of ceiling':>10} {'CPU ms/req app+pg':>18}")
+              f"{'errors':>6} {'of ceiling':>10} {'CPU ms/req app+pg':>18} {'busy':>5} {'other':>5}")
     print(header)
     print("-" * len(header))
     for name, s in result["pages"].items():
         cpu = s["cpu_ms_per_request"]
         print(f"{name:<20} {s['queries']:>7} {s['rps']:>8.1f} {s['median_ms']:>9.1f} "
               f"{s['p95_ms']:>8.1f} {s['errors']:>6} {s['fraction_of_ceiling']:>9.1%} "
-              f"{cpu['app']:>9.1f}+{cpu['postgres']:<8.1f}"
+              f"{cpu['app']:>9.1f}+{cpu['postgres']:<8.1f} {s['machine_busy']:>5.0%} "
+              f"{s['foreign_cpu_share']:>5.0%}"
               + ("  (time-bounded)" if s["truncated_by_time"] else ""))
     verdict = "yes" if result["list_reaches_half_ceiling"] else "NO"
     print(f"List pages at ≥ 50% of the ceiling: {verdict}")

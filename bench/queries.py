@@ -92,21 +92,46 @@ def kind_of(sql: str) -> str:
     return "other"
 
 
+class Timer:
+    """An execute wrapper that times each query to the microsecond (CaptureQueriesContext
+    rounds to the millisecond); it runs inside the capture, so the lists line up."""
+
+    def __init__(self):
+        self.seconds = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds.append(time.perf_counter() - started)
+
+
+def describe(sql: str) -> str:
+    """A one-line label for a query: its kind and the table it reads."""
+    table = re.search(r'FROM "(\w+)"', sql)
+    prefix = "server-side cursor: " if sql.startswith("DECLARE") else ""
+    what = {"count": "COUNT(*) for the paginator", "main": "page of activities"}.get(kind_of(sql))
+    return prefix + (what or f"SELECT … FROM {table.group(1) if table else '?'}")
+
+
 def measure(client: Client, path: str, repeat: int) -> dict:
     client.get(path)  # warm: templates, URL resolver, translations, connection
     runs = []
     for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
+        timer = Timer()
+        with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timer):
             started = time.perf_counter()
             response = client.get(path)
             wall = time.perf_counter() - started
-        runs.append((wall, ctx.captured_queries, response))
+        assert len(timer.seconds) == len(ctx.captured_queries)
+        runs.append((wall, list(zip(timer.seconds, ctx.captured_queries)), response))
     wall, queries, response = runs[-1]
-    timed = [(float(q["time"]) * 1000, q["sql"]) for q in queries]
+    timed = [(seconds * 1000, q["sql"]) for seconds, q in queries]
     slowest_ms, slowest_sql = max(timed, default=(0.0, ""))
     body = response.content.decode()
     found = RESULT_COUNT.search(body)
-    sql_ms = [sum(float(q["time"]) for q in qs) * 1000 for _, qs, _ in runs]
+    sql_ms = [sum(seconds for seconds, _ in qs) * 1000 for _, qs, _ in runs]
     wall_ms = [w * 1000 for w, _, _ in runs]
     return {
         "path": path,
@@ -120,7 +145,7 @@ def measure(client: Client, path: str, repeat: int) -> dict:
         "slowest_query_ms": round(slowest_ms, 2),
         "slowest_query": slowest_sql,
         "query_list": [
-            {"ms": round(ms, 2), "kind": kind_of(sql), "sql": sql} for ms, sql in timed
+            {"ms": round(ms, 3), "kind": kind_of(sql), "sql": sql} for ms, sql in timed
         ],
     }
 
@@ -165,6 +190,11 @@ def main():
         print(f"{name:<20} {page['queries']:>7} {found:>6} {page['median_wall_ms']:>8.1f} "
               f"{page['median_sql_ms']:>7.1f} {page['median_python_ms']:>9.1f} "
               f"{page['slowest_query_ms']:>10.1f}  {page['path']}")
+    print("\nQueries per page (ms, what):")
+    for name, page in pages.items():
+        print(f"  {name}:")
+        for query in page["query_list"]:
+            print(f"    {query['ms']:8.2f}  {describe(query['sql'])}")
     print("\nSlowest query per page:")
     for name, page in pages.items():
         print(f"  {name} ({page['slowest_query_ms']:.1f} ms): {page['slowest_query'][:300]}…")

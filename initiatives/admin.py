@@ -83,8 +83,15 @@ def _signups_csv(filename, signups):
     response.write("\ufeff")  # so that spreadsheet programs read it as UTF-8
     writer = csv.writer(response)
     writer.writerow(
-        [_("Activity"), _("Session"), _("Name"), _("E-mail address"), _("Status"),
-         _("Signed up"), _("Attended")]
+        [
+            _("Activity"),
+            _("Session"),
+            _("Name"),
+            _("E-mail address"),
+            _("Status"),
+            _("Signed up"),
+            _("Attended"),
+        ]
     )
     for signup in signups:
         writer.writerow(
@@ -182,8 +189,16 @@ class SignUpAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "session__activity__title"]
     list_select_related = ["session__activity"]
     list_editable = ["attended"]
-    readonly_fields = ["session", "user", "name", "email", "status", "created_at",
-                       "cancelled_at", "reminder_sent_at"]
+    readonly_fields = [
+        "session",
+        "user",
+        "name",
+        "email",
+        "status",
+        "created_at",
+        "cancelled_at",
+        "reminder_sent_at",
+    ]
     actions = ["mark_attended", "mark_absent", "cancel_signups", "export_csv"]
 
     def has_add_permission(self, request):
@@ -192,12 +207,16 @@ class SignUpAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark as attended"))
     def mark_attended(self, request, queryset):
         count = queryset.update(attended=True)
-        self.message_user(request, ngettext("%d sign-up marked.", "%d sign-ups marked.", count) % count)
+        self.message_user(
+            request, ngettext("%d sign-up marked.", "%d sign-ups marked.", count) % count
+        )
 
     @admin.action(description=_("Mark as absent"))
     def mark_absent(self, request, queryset):
         count = queryset.update(attended=False)
-        self.message_user(request, ngettext("%d sign-up marked.", "%d sign-ups marked.", count) % count)
+        self.message_user(
+            request, ngettext("%d sign-up marked.", "%d sign-ups marked.", count) % count
+        )
 
     @admin.action(description=_("Cancel selected sign-ups (moves up the waiting list)"))
     def cancel_signups(self, request, queryset):
@@ -209,7 +228,9 @@ class SignUpAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{signup}: {error.message}", level=messages.WARNING)
             else:
                 done += 1
-        self.message_user(request, ngettext("%d sign-up cancelled.", "%d sign-ups cancelled.", done) % done)
+        self.message_user(
+            request, ngettext("%d sign-up cancelled.", "%d sign-ups cancelled.", done) % done
+        )
 
     @admin.action(description=_("Export selected sign-ups (CSV)"))
     def export_csv(self, request, queryset):

@@ -117,5 +117,3 @@ class ActivityFilter(django_filters.FilterSet):
         if data.get("q"):
             return queryset.search(data["q"]).order_by("-rank", "next_starts_at", "pk")
         return queryset.order_by("next_starts_at", "pk")
-
-

@@ -159,7 +159,9 @@ class ActivityQuerySet(models.QuerySet):
         return queryset.annotate(rank=rank)
 
     def published(self):
-        return self.filter(status=Activity.Status.PUBLISHED, organisation__approved_at__isnull=False)
+        return self.filter(
+            status=Activity.Status.PUBLISHED, organisation__approved_at__isnull=False
+        )
 
     def listed(self, sessions=None, now=None):
         """Published activities that have an upcoming session among `sessions`.
@@ -178,9 +180,7 @@ class ActivityQuerySet(models.QuerySet):
             .annotate(
                 next_starts_at=Subquery(next_session.values("starts_at")[:1]),
                 next_places_left=Subquery(
-                    next_session.annotate(left=F("capacity") - F("seats_taken")).values("left")[
-                        :1
-                    ]
+                    next_session.annotate(left=F("capacity") - F("seats_taken")).values("left")[:1]
                 ),
             )
             .select_related("organisation", "neighbourhood")

@@ -207,9 +207,7 @@ def session_fill_from_waitlist(*, session: Session) -> list[SignUp]:
     Called after a cancellation and when a coordinator raises a session's capacity."""
     promoted = []
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("activity").get(
-            pk=session.pk
-        )
+        session = Session.objects.select_for_update().select_related("activity").get(pk=session.pk)
         if session.has_started or session.is_cancelled:
             return []
         free = session.capacity - session.seats_taken

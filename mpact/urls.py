@@ -1,7 +1,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from mpact import views
 
@@ -19,4 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("initiatives.urls")),
+    # Uploaded activity images. Small deployments let Django serve them; behind a proxy that
+    # serves MEDIA_ROOT itself, this route is simply never reached.
+    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
 ]

@@ -23,7 +23,11 @@ def fresh_rate_limits():
 def test_sign_up_verify_e_mail_and_log_in(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "nieuw@example.org", "password1": "lang-en-sterk-2026", "password2": "lang-en-sterk-2026"},
+        {
+            "email": "nieuw@example.org",
+            "password1": "lang-en-sterk-2026",
+            "password2": "lang-en-sterk-2026",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="nieuw@example.org")

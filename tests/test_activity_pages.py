@@ -50,7 +50,9 @@ def test_filters_by_kind_neighbourhood_language_and_audience(client):
     arabic = LanguageFactory(code="ar", name_nl="Arabisch", name_en="Arabic")
     hood = NeighbourhoodFactory(name="Deppenbroek")
     match = ActivityFactory(
-        kind=Activity.Kind.COOKING, neighbourhood=hood, audience=Activity.Audience.TEENS,
+        kind=Activity.Kind.COOKING,
+        neighbourhood=hood,
+        audience=Activity.Audience.TEENS,
         languages=[arabic],
     )
     for activity in [
@@ -59,7 +61,9 @@ def test_filters_by_kind_neighbourhood_language_and_audience(client):
         ActivityFactory(kind=Activity.Kind.COOKING, languages=[arabic]),
         ActivityFactory(kind=Activity.Kind.COOKING, neighbourhood=hood),
         ActivityFactory(
-            kind=Activity.Kind.COOKING, neighbourhood=hood, audience=Activity.Audience.ADULTS,
+            kind=Activity.Kind.COOKING,
+            neighbourhood=hood,
+            audience=Activity.Audience.ADULTS,
             languages=[arabic],
         ),
     ]:
@@ -77,7 +81,8 @@ def test_audience_filter_includes_activities_for_everyone(client):
     for_teens = SessionFactory(activity__audience=Activity.Audience.TEENS).activity
     SessionFactory(activity__audience=Activity.Audience.ADULTS)
     assert set(titles(client.get(LIST, {"audience": "teens"}))) == {
-        for_everyone.title, for_teens.title
+        for_everyone.title,
+        for_teens.title,
     }
 
 
@@ -94,7 +99,8 @@ def test_date_windows_and_free_places(client):
     assert in_a_month.title not in titles(client.get(LIST, {"when": "week"}))
     date_from = (timezone.localdate() + timedelta(days=29)).isoformat()
     assert titles(client.get(LIST, {"date_from": date_from})) == [
-        in_a_month.title, full.activity.title
+        in_a_month.title,
+        full.activity.title,
     ]
     assert titles(client.get(LIST, {"date_from": date_from, "free": "on"})) == [in_a_month.title]
 
@@ -227,7 +233,11 @@ def test_member_signs_up_in_one_click(resident_client, resident):
 
 @pytest.mark.parametrize(
     "data",
-    [{"name": "Ana", "email": ""}, {"name": "Ana", "email": "ana@"}, {"name": "", "email": "a@b.nl"}],
+    [
+        {"name": "Ana", "email": ""},
+        {"name": "Ana", "email": "ana@"},
+        {"name": "", "email": "a@b.nl"},
+    ],
 )
 def test_bad_guest_input_keeps_what_was_typed_and_saves_nothing(client, data):
     session = SessionFactory()

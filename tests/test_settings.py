@@ -76,7 +76,9 @@ def test_email_url_forms():
     assert smtp["EMAIL_USE_TLS"] is True
     assert (smtp["EMAIL_HOST_USER"], smtp["EMAIL_HOST_PASSWORD"]) == ("user@x.nl", "p:ss")
     assert env.parse_email_url("EMAIL_URL", "smtps://mail.x.nl")["EMAIL_USE_SSL"] is True
-    assert env.parse_email_url("EMAIL_URL", "console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    assert env.parse_email_url("EMAIL_URL", "console://")["EMAIL_BACKEND"].endswith(
+        "console.EmailBackend"
+    )
     with pytest.raises(ImproperlyConfigured):
         env.parse_email_url("EMAIL_URL", "smtp://mail.x.nl:abc")
 

@@ -82,6 +82,12 @@ TABLE = [
         status(400, 400, 400, 400),
     ),
     ("my sign-ups", "initiatives:my_signups", None, MEMBERS_ONLY),
+    (
+        "uploaded file that does not exist",
+        "media",
+        lambda o: {"path": "x/none.jpg"},
+        status(404, 404, 404, 404),
+    ),
     ("log in", "account_login", None, GUESTS_ONLY),
     ("sign up for an account", "account_signup", None, GUESTS_ONLY),
     ("password reset", "account_reset_password", None, ALL_200),

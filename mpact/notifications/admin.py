@@ -8,7 +8,11 @@ from mpact.notifications.services import notification_enqueue
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["subject", "email", "kind", "created_at", "sent_at", "failed_at", "attempts"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "kind",
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["email", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry"]

@@ -118,14 +118,16 @@ def notification_deliver(*, notification_id: int) -> bool:
 def notifications_sweep(*, limit: int = 500) -> int:
     """Enqueue every undelivered notification nobody holds; returns how many were enqueued."""
     ids = list(
-        Notification.objects.due_for_delivery().order_by("created_at").values_list("pk", flat=True)[
-            :limit
-        ]
+        Notification.objects.due_for_delivery()
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
     )
     return sum(notification_enqueue(notification_id=pk) for pk in ids)
 
 
 def notifications_mark_read(*, user) -> int:
-    return Notification.objects.for_user(user).filter(read_at__isnull=True).update(
-        read_at=timezone.now()
+    return (
+        Notification.objects.for_user(user)
+        .filter(read_at__isnull=True)
+        .update(read_at=timezone.now())
     )

@@ -14,9 +14,7 @@ def coordinators_group_sync(**kwargs) -> Group:
     permissions = list(Permission.objects.filter(content_type__app_label__in=COORDINATOR_APPS))
     for app_label, model in COORDINATOR_VIEW_ONLY:
         permissions += list(
-            Permission.objects.filter(
-                content_type__app_label=app_label, codename=f"view_{model}"
-            )
+            Permission.objects.filter(content_type__app_label=app_label, codename=f"view_{model}")
         )
     group.permissions.set(permissions)
     return group

@@ -84,49 +84,112 @@ ORGANISATIONS = [
 
 # (kind, audience, title, description, languages)
 TEMPLATES = [
-    (Activity.Kind.TALK_SESSION, Activity.Audience.ADULTS, "Praatsessie voor volwassenen",
-     "Een veilige plek om te praten over wat je bezighoudt: werk, geld, gezondheid of "
-     "eenzaamheid. We luisteren, denken mee en wijzen de weg naar hulp als dat nodig is.",
-     ["nl", "pap", "srn"]),
-    (Activity.Kind.TALK_SESSION, Activity.Audience.TEENS, "Praatsessie voor tieners",
-     "Voor jongeren van 12 tot 18: praten over school, thuis, vrienden en je toekomst, met "
-     "jongerenwerkers en leeftijdsgenoten. Gezellig en vertrouwelijk.", ["nl"]),
-    (Activity.Kind.LANGUAGE_CAFE, Activity.Audience.EVERYONE, "Taalcafé",
-     "Oefen Nederlands in een ontspannen sfeer. Vrijwilligers praten met je over het dagelijks "
-     "leven; beginners zijn van harte welkom. Koffie en thee staan klaar.",
-     ["nl", "ar", "ti", "uk"]),
-    (Activity.Kind.WALK, Activity.Audience.EVERYONE, "Buurtwandeling",
-     "Samen een uur wandelen door de wijk en het park. Goed voor lijf en hoofd, en je leert "
-     "je buren kennen. Verzamelen bij de ingang van het buurthuis.", ["nl", "en"]),
-    (Activity.Kind.COOKING, Activity.Audience.EVERYONE, "Samen koken en eten",
-     "We koken gerechten uit de keukens van de buurt: Syrisch, Surinaams, Eritrees, "
-     "Hollands. Daarna eten we samen. Neem je favoriete recept mee!",
-     ["nl", "ar", "ti", "srn"]),
-    (Activity.Kind.SPORT, Activity.Audience.TEENS, "Voetbal op het Cruijff Court",
-     "Elke week voetballen met jongeren uit de wijk, onder leiding van een trainer. Ook "
-     "meisjes zijn welkom. Sportschoenen mee.", ["nl", "en"]),
-    (Activity.Kind.SPORT, Activity.Audience.ADULTS, "Bewegen voor volwassenen",
-     "Rustige oefeningen voor kracht en balans, op je eigen tempo. Geschikt voor iedereen, "
-     "ook als je lang niet hebt gesport.", ["nl", "tr"]),
-    (Activity.Kind.COMPANY_VISIT, Activity.Audience.ADULTS, "Bedrijfsbezoek: werken in de techniek",
-     "Kijk een dag mee bij een technisch bedrijf in de regio. Je hoort hoe je er aan de slag "
-     "kunt, ook als je je diploma in het buitenland haalde.", ["nl", "en", "ar"]),
-    (Activity.Kind.MEETING, Activity.Audience.EVERYONE, "Ontmoetingsmiddag",
-     "Een middag voor iedereen uit de buurt: nieuwe en oude bewoners, jong en oud. Met muziek, "
-     "spelletjes en iets lekkers. Kom gewoon langs!", ["nl", "ar", "fa", "so"]),
-    (Activity.Kind.TRAINING, Activity.Audience.ADULTS, "Workshop brieven van instanties",
-     "Brieven van de Belastingdienst, de gemeente of de zorgverzekeraar: wat staat erin en wat "
-     "moet je doen? Neem je eigen brieven mee, we helpen je op weg.", ["nl", "ar", "tr", "pl"]),
-    (Activity.Kind.TRAINING, Activity.Audience.TEENS, "Sollicitatietraining voor jongeren",
-     "Leer een cv schrijven en oefen een sollicitatiegesprek. Voor jongeren die een bijbaan of "
-     "stage zoeken.", ["nl"]),
-    (Activity.Kind.MEETING, Activity.Audience.ADULTS, "Dialoogavond: samenleven in de wijk",
-     "Een avond voor een goed gesprek tussen bewoners met verschillende achtergronden, over "
-     "wat ons bindt en wat ons soms scheidt. Met een gespreksleider.", ["nl", "en"]),
+    (
+        Activity.Kind.TALK_SESSION,
+        Activity.Audience.ADULTS,
+        "Praatsessie voor volwassenen",
+        "Een veilige plek om te praten over wat je bezighoudt: werk, geld, gezondheid of "
+        "eenzaamheid. We luisteren, denken mee en wijzen de weg naar hulp als dat nodig is.",
+        ["nl", "pap", "srn"],
+    ),
+    (
+        Activity.Kind.TALK_SESSION,
+        Activity.Audience.TEENS,
+        "Praatsessie voor tieners",
+        "Voor jongeren van 12 tot 18: praten over school, thuis, vrienden en je toekomst, met "
+        "jongerenwerkers en leeftijdsgenoten. Gezellig en vertrouwelijk.",
+        ["nl"],
+    ),
+    (
+        Activity.Kind.LANGUAGE_CAFE,
+        Activity.Audience.EVERYONE,
+        "Taalcafé",
+        "Oefen Nederlands in een ontspannen sfeer. Vrijwilligers praten met je over het dagelijks "
+        "leven; beginners zijn van harte welkom. Koffie en thee staan klaar.",
+        ["nl", "ar", "ti", "uk"],
+    ),
+    (
+        Activity.Kind.WALK,
+        Activity.Audience.EVERYONE,
+        "Buurtwandeling",
+        "Samen een uur wandelen door de wijk en het park. Goed voor lijf en hoofd, en je leert "
+        "je buren kennen. Verzamelen bij de ingang van het buurthuis.",
+        ["nl", "en"],
+    ),
+    (
+        Activity.Kind.COOKING,
+        Activity.Audience.EVERYONE,
+        "Samen koken en eten",
+        "We koken gerechten uit de keukens van de buurt: Syrisch, Surinaams, Eritrees, "
+        "Hollands. Daarna eten we samen. Neem je favoriete recept mee!",
+        ["nl", "ar", "ti", "srn"],
+    ),
+    (
+        Activity.Kind.SPORT,
+        Activity.Audience.TEENS,
+        "Voetbal op het Cruijff Court",
+        "Elke week voetballen met jongeren uit de wijk, onder leiding van een trainer. Ook "
+        "meisjes zijn welkom. Sportschoenen mee.",
+        ["nl", "en"],
+    ),
+    (
+        Activity.Kind.SPORT,
+        Activity.Audience.ADULTS,
+        "Bewegen voor volwassenen",
+        "Rustige oefeningen voor kracht en balans, op je eigen tempo. Geschikt voor iedereen, "
+        "ook als je lang niet hebt gesport.",
+        ["nl", "tr"],
+    ),
+    (
+        Activity.Kind.COMPANY_VISIT,
+        Activity.Audience.ADULTS,
+        "Bedrijfsbezoek: werken in de techniek",
+        "Kijk een dag mee bij een technisch bedrijf in de regio. Je hoort hoe je er aan de slag "
+        "kunt, ook als je je diploma in het buitenland haalde.",
+        ["nl", "en", "ar"],
+    ),
+    (
+        Activity.Kind.MEETING,
+        Activity.Audience.EVERYONE,
+        "Ontmoetingsmiddag",
+        "Een middag voor iedereen uit de buurt: nieuwe en oude bewoners, jong en oud. Met muziek, "
+        "spelletjes en iets lekkers. Kom gewoon langs!",
+        ["nl", "ar", "fa", "so"],
+    ),
+    (
+        Activity.Kind.TRAINING,
+        Activity.Audience.ADULTS,
+        "Workshop brieven van instanties",
+        "Brieven van de Belastingdienst, de gemeente of de zorgverzekeraar: wat staat erin en wat "
+        "moet je doen? Neem je eigen brieven mee, we helpen je op weg.",
+        ["nl", "ar", "tr", "pl"],
+    ),
+    (
+        Activity.Kind.TRAINING,
+        Activity.Audience.TEENS,
+        "Sollicitatietraining voor jongeren",
+        "Leer een cv schrijven en oefen een sollicitatiegesprek. Voor jongeren die een bijbaan of "
+        "stage zoeken.",
+        ["nl"],
+    ),
+    (
+        Activity.Kind.MEETING,
+        Activity.Audience.ADULTS,
+        "Dialoogavond: samenleven in de wijk",
+        "Een avond voor een goed gesprek tussen bewoners met verschillende achtergronden, over "
+        "wat ons bindt en wat ons soms scheidt. Met een gespreksleider.",
+        ["nl", "en"],
+    ),
 ]
 
 STREETS = {
-    "Enschede": ["Pathmossingel", "Hengelosestraat", "Roombeek", "Lasondersingel", "Broekheurnering"],
+    "Enschede": [
+        "Pathmossingel",
+        "Hengelosestraat",
+        "Roombeek",
+        "Lasondersingel",
+        "Broekheurnering",
+    ],
     "Den Haag": ["Hoefkade", "Paul Krugerlaan", "Loosduinseweg", "Vaillantlaan", "Zuiderparklaan"],
     "Amsterdam": ["Bijlmerdreef", "Ganzenhoefpad", "Hoogoord", "Reigersbos", "Gaasperdammerweg"],
 }
@@ -154,7 +217,12 @@ class Command(BaseCommand):
             self.stdout.write("Activities exist already; use --add for more.")
             return
         self._activities(
-            rng, activities, sessions_per_activity, neighbourhoods, languages, organisations,
+            rng,
+            activities,
+            sessions_per_activity,
+            neighbourhoods,
+            languages,
+            organisations,
             accounts["resident"],
         )
         self.stdout.write(
@@ -230,14 +298,15 @@ class Command(BaseCommand):
         )
         return result
 
-    def _activities(self, rng, count, per_activity, neighbourhoods, languages, organisations,
-                    resident):
+    def _activities(
+        self, rng, count, per_activity, neighbourhoods, languages, organisations, resident
+    ):
         by_municipality = {}
         for hood in neighbourhoods:
             by_municipality.setdefault(hood.municipality, []).append(hood)
         today = timezone.localdate()
         activities, language_links = [], []
-        for index in range(count):
+        for _ in range(count):
             kind, audience, title, description, codes = rng.choice(TEMPLATES)
             organisation, municipality = rng.choice(organisations)
             hood = rng.choice(by_municipality[municipality])
@@ -286,20 +355,43 @@ class Command(BaseCommand):
         # A few sign-ups for the demo resident, and some full sessions to show the waiting list.
         for session in sessions[: min(3, len(sessions))]:
             SignUp.objects.create(
-                session=session, user=resident, name=resident.name, email=resident.email,
+                session=session,
+                user=resident,
+                name=resident.name,
+                email=resident.email,
                 status=SignUp.Status.CONFIRMED,
             )
             Session.objects.filter(pk=session.pk).update(seats_taken=1)
         # Some full sessions, to show the waiting list: filled with demo guests.
-        first_names = ["Amal", "Bram", "Chidi", "Dewi", "Eline", "Farah", "Gijs", "Hamid",
-                       "Iris", "Jamal", "Kofi", "Lotte", "Mila", "Noor", "Omar", "Priya"]
+        first_names = [
+            "Amal",
+            "Bram",
+            "Chidi",
+            "Dewi",
+            "Eline",
+            "Farah",
+            "Gijs",
+            "Hamid",
+            "Iris",
+            "Jamal",
+            "Kofi",
+            "Lotte",
+            "Mila",
+            "Noor",
+            "Omar",
+            "Priya",
+        ]
         guests = []
         for session in sessions[3::17]:
             for seat in range(session.capacity):
                 name = f"{rng.choice(first_names)} {chr(65 + seat % 26)}."
                 guests.append(
-                    SignUp(session=session, name=name, email=f"gast{session.pk}-{seat}@example.org",
-                           status=SignUp.Status.CONFIRMED)
+                    SignUp(
+                        session=session,
+                        name=name,
+                        email=f"gast{session.pk}-{seat}@example.org",
+                        status=SignUp.Status.CONFIRMED,
+                    )
                 )
         SignUp.objects.bulk_create(guests, batch_size=5000)
         Session.objects.filter(pk__in=[session.pk for session in sessions[3::17]]).update(

@@ -1,0 +1,442 @@
+"""The Dutch translation: complete, compiled, and used by the pages and e-mails.
+
+locale/nl/LC_MESSAGES/django.po holds the project's own strings (Django and allauth ship their
+own Dutch). The compiled django.mo is committed so that a machine without gettext works; these
+tests catch a .po that was edited but not compiled, entries left empty or fuzzy, placeholders
+lost in translation, and (where gettext is installed) source strings that never made it into
+the .po at all.
+"""
+
+import gettext
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from initiatives import services
+from initiatives.models import Activity
+from mpact.notifications.models import Notification
+from tests.factories import ActivityFactory, SessionFactory
+
+BASE_DIR = Path(settings.BASE_DIR)
+LOCALE_DIR = BASE_DIR / "locale"
+PO_PATH = LOCALE_DIR / "nl" / "LC_MESSAGES" / "django.po"
+MO_PATH = LOCALE_DIR / "nl" / "LC_MESSAGES" / "django.mo"
+
+# The command in the README / translation workflow, minus --no-location which is irrelevant here.
+MAKEMESSAGES_IGNORES = [".venv", "node_modules", "tests", "bench", "staticfiles", "var"]
+
+
+# --- A small PO parser (the standard library has none) --------------------------------------
+
+
+class PoEntry:
+    def __init__(self):
+        self.flags: set[str] = set()
+        self.msgctxt: str | None = None
+        self.msgid: str | None = None
+        self.msgid_plural: str | None = None
+        self.msgstr: dict[int, str] = {}
+        self.obsolete = False
+        self.line = 0
+
+    @property
+    def key(self):
+        """The key under which gettext.GNUTranslations stores this entry."""
+        return self.msgid if self.msgctxt is None else f"{self.msgctxt}\x04{self.msgid}"
+
+    def __repr__(self):
+        return f"<PoEntry line {self.line}: {self.msgid!r}>"
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b"}
+
+
+def _unquote(text: str, where: str) -> str:
+    text = text.strip()
+    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+        raise ValueError(f"{where}: expected a quoted string, got {text!r}")
+    return re.sub(r"\\(.)", lambda m: _ESCAPES[m.group(1)], text[1:-1])
+
+
+def parse_po(path: Path) -> list[PoEntry]:
+    """Entries of a PO file, the header (msgid "") included, obsolete (#~) ones marked."""
+    entries: list[PoEntry] = []
+    entry = PoEntry()
+    field = None  # (name, index) the last string continues
+
+    def finish():
+        nonlocal entry, field
+        if entry.msgid is not None:
+            entries.append(entry)
+        entry, field = PoEntry(), None
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].strip()
+        if not line:
+            finish()
+            continue
+        if line.startswith("#"):
+            if entry.msgid is not None and field and field[0] == "msgstr":
+                finish()  # a comment after msgstr starts the next entry
+            if line.startswith("#,"):
+                entry.flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
+            continue
+        where = f"{path.name}:{number}"
+        keyword, _, rest = line.partition(" ")
+        if line.startswith('"'):
+            if field is None:
+                raise ValueError(f"{where}: continuation line outside an entry")
+            name, index = field
+            text = _unquote(line, where)
+            if name == "msgstr":
+                entry.msgstr[index] += text
+            else:
+                setattr(entry, name, getattr(entry, name) + text)
+            continue
+        if entry.msgid is not None and keyword in ("msgctxt", "msgid") and field[0] == "msgstr":
+            finish()  # entries not separated by a blank line
+        if entry.line == 0:
+            entry.line = number
+        entry.obsolete = entry.obsolete or obsolete
+        match = re.fullmatch(r"msgstr\[(\d+)\]", keyword)
+        if keyword in ("msgctxt", "msgid", "msgid_plural"):
+            setattr(entry, keyword, _unquote(rest, where))
+            field = (keyword, None)
+        elif keyword == "msgstr" or match:
+            index = int(match.group(1)) if match else 0
+            entry.msgstr[index] = _unquote(rest, where)
+            field = ("msgstr", index)
+        else:
+            raise ValueError(f"{where}: unknown line {raw!r}")
+    finish()
+    return entries
+
+
+def po_header(entries) -> dict[str, str]:
+    header = next(e for e in entries if e.msgid == "" and e.msgctxt is None)
+    pairs = (line.split(":", 1) for line in header.msgstr[0].splitlines() if ":" in line)
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def po_messages(entries) -> list[PoEntry]:
+    return [e for e in entries if e.msgid != "" and not e.obsolete]
+
+
+def expected_catalog(entries) -> dict:
+    """What msgfmt puts in the .mo, in GNUTranslations' own shape (header included)."""
+    catalog = {}
+    for entry in entries:
+        if entry.obsolete or "fuzzy" in entry.flags and entry.msgid != "":
+            continue
+        if entry.msgid_plural is None:
+            catalog[entry.key] = entry.msgstr[0]
+        else:
+            for index, text in entry.msgstr.items():
+                catalog[(entry.key, index)] = text
+    return catalog
+
+
+@pytest.fixture(scope="module")
+def entries():
+    assert PO_PATH.exists(), f"{PO_PATH} is missing: run makemessages -l nl"
+    return parse_po(PO_PATH)
+
+
+# --- (a) The .po: complete and sound --------------------------------------------------------
+
+
+def test_po_header_is_dutch_with_two_plural_forms(entries):
+    header = po_header(entries)
+    assert header["Language"] == "nl"
+    assert header["Content-Type"] == "text/plain; charset=UTF-8"
+    assert header["Plural-Forms"].replace(" ", "") == "nplurals=2;plural=(n!=1);"
+
+
+def test_po_has_the_projects_strings(entries):
+    msgids = {e.msgid for e in po_messages(entries)}
+    assert len(msgids) > 100
+    assert {"Activities", "Sign up", "waiting list", "Coordination"} <= msgids
+
+
+def test_no_entry_is_fuzzy(entries):
+    fuzzy = [e for e in entries if "fuzzy" in e.flags]
+    assert not fuzzy, f"fuzzy entries (check the translation, then drop the flag): {fuzzy}"
+
+
+def test_no_translation_is_empty(entries):
+    empty = []
+    for entry in po_messages(entries):
+        wanted = range(2) if entry.msgid_plural is not None else range(1)
+        if any(not entry.msgstr.get(index, "").strip() for index in wanted):
+            empty.append(entry)
+    assert not empty, f"untranslated entries: {empty}"
+
+
+def test_no_obsolete_entries_linger(entries):
+    assert not [e for e in entries if e.obsolete]
+
+
+PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(p for p in PLACEHOLDER.findall(text) if p != "%%")
+
+
+def test_translations_keep_every_placeholder(entries):
+    broken = []
+    for entry in po_messages(entries):
+        if entry.msgid_plural is None:
+            if placeholders(entry.msgstr[0]) != placeholders(entry.msgid):
+                broken.append(entry)
+        else:
+            # msgstr[0] is Dutch's singular, msgstr[1] its plural
+            if placeholders(entry.msgstr[0]) != placeholders(entry.msgid) or placeholders(
+                entry.msgstr[1]
+            ) != placeholders(entry.msgid_plural):
+                broken.append(entry)
+    assert not broken, f"placeholders lost or changed: {broken}"
+
+
+def test_html_in_translations_matches_the_source(entries):
+    tag = re.compile(r"</?[a-zA-Z][^>]*>")
+    broken = [
+        e
+        for e in po_messages(entries)
+        if any(
+            sorted(tag.findall(text)) != sorted(tag.findall(e.msgid)) for text in e.msgstr.values()
+        )
+    ]
+    assert not broken, f"HTML tags differ from the source: {broken}"
+
+
+def test_po_is_accepted_by_msgfmt_where_installed():
+    msgfmt = shutil.which("msgfmt")
+    if not msgfmt:
+        pytest.skip("gettext (msgfmt) is not installed")
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", os.devnull, str(PO_PATH)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+# --- (b) The committed .mo is compiled from this .po ----------------------------------------
+
+
+def test_mo_matches_the_po(entries):
+    assert MO_PATH.exists(), f"{MO_PATH} is missing: run compilemessages -l nl"
+    with MO_PATH.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    expected = expected_catalog(entries)
+    actual = dict(compiled._catalog)
+    # The header's PO-Revision-Date etc. do not matter; every message must.
+    expected.pop("", None)
+    actual.pop("", None)
+    missing = sorted(str(k) for k in expected.keys() - actual.keys())
+    stale = sorted(str(k) for k in actual.keys() - expected.keys())
+    differ = sorted(str(k) for k in expected.keys() & actual.keys() if expected[k] != actual[k])
+    assert not (missing or stale or differ), (
+        "django.mo is out of date with django.po, run: "
+        "DEBUG=true .venv/bin/python manage.py compilemessages -l nl --ignore=.venv\n"
+        f"missing from .mo: {missing[:10]}\nonly in .mo: {stale[:10]}\ndifferent: {differ[:10]}"
+    )
+
+
+def test_mo_plural_rule_is_dutch():
+    with MO_PATH.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    assert compiled.ngettext("%d sign-up marked.", "%d sign-ups marked.", 1) % 1 == (
+        "1 aanmelding gemarkeerd."
+    )
+    assert compiled.ngettext("%d sign-up marked.", "%d sign-ups marked.", 0) % 0 == (
+        "0 aanmeldingen gemarkeerd."
+    )
+
+
+# --- (c) Pages and e-mails in Dutch and in English ------------------------------------------
+
+
+@pytest.fixture
+def listed_activity(db):
+    activity = ActivityFactory(title="Taalcafé De Buurt", kind=Activity.Kind.LANGUAGE_CAFE)
+    SessionFactory(activity=activity, capacity=1)
+    return activity
+
+
+def in_english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_home_page_is_dutch_by_default(client, listed_activity):
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="nl">' in html
+    for text in [
+        "Activiteiten",
+        "Wat is er te doen in je wijk?",
+        "Activiteiten zoeken",
+        "Binnenkort",
+        "Taalcafé",  # the kind's display name
+        "nog 1 plek vrij",
+        "Inloggen",
+    ]:
+        assert text in html, text
+    assert "What is happening in your neighbourhood?" not in html
+
+
+def test_home_page_in_english(client, listed_activity):
+    html = in_english(client).get(reverse("home")).content.decode()
+    assert '<html lang="en">' in html
+    for text in [
+        "Activities",
+        "What is happening in your neighbourhood?",
+        "Coming up",
+        "Language café",
+        "1 place left",
+        "Log in",
+    ]:
+        assert text in html, text
+    assert "Wat is er te doen in je wijk?" not in html
+
+
+def test_activity_list_in_dutch(client, listed_activity):
+    html = client.get(reverse("initiatives:activity_list")).content.decode()
+    for text in [
+        "<h1>Activiteiten</h1>",
+        "1 activiteit gevonden",
+        "Toon activiteiten",
+        "Alle filters wissen",
+        "Alle wijken",
+        "Alleen met vrije plekken",
+    ]:
+        assert text in html, text
+
+
+def test_activity_list_in_english(client, listed_activity):
+    html = in_english(client).get(reverse("initiatives:activity_list")).content.decode()
+    for text in [
+        "<h1>Activities</h1>",
+        "1 activity found",
+        "Show activities",
+        "Clear all filters",
+        "All neighbourhoods",
+        "Only with free places",
+    ]:
+        assert text in html, text
+
+
+def test_empty_activity_list_uses_the_dutch_plural(client, db):
+    html = client.get(reverse("initiatives:activity_list")).content.decode()
+    assert "0 activiteiten gevonden" in html
+
+
+def test_language_switch_turns_the_site_english(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert "What is happening in your neighbourhood?" in html
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    assert "Wat is er te doen in je wijk?" in client.get(reverse("home")).content.decode()
+
+
+def test_signup_email_is_dutch(db, listed_activity):
+    session = listed_activity.sessions.get()
+    with translation.override("nl"):
+        services.signup_create(session=session, name="Rosa", email="rosa@example.org")
+    notification = Notification.objects.get()
+    assert notification.subject == "Je bent aangemeld voor Taalcafé De Buurt"
+    assert notification.body.startswith("Hallo Rosa,")
+    assert "Je bent aangemeld voor Taalcafé De Buurt." in notification.body
+    assert "Wanneer:" in notification.body and "Waar:" in notification.body
+    assert "Kun je toch niet komen?" in notification.body
+
+
+def test_waitlist_email_in_english(db, listed_activity):
+    session = listed_activity.sessions.get()
+    with translation.override("nl"):
+        services.signup_create(session=session, name="Rosa", email="rosa@example.org")
+    with translation.override("en"):
+        services.signup_create(
+            session=session, name="Sam", email="sam@example.org", join_waitlist=True
+        )
+    notification = Notification.objects.get(email="sam@example.org")
+    assert notification.subject == "You are on the waiting list for Taalcafé De Buurt"
+    assert "Hello Sam," in notification.body
+    assert "so you are on the waiting list" in notification.body
+
+
+# --- (d) Every marked string is in the .po (needs gettext's xgettext) -----------------------
+
+
+def _copy_sources(target: Path):
+    skip = set(MAKEMESSAGES_IGNORES) | {".git", "locale", "__pycache__", "media"}
+
+    def ignore(directory, names):
+        return [n for n in names if n in skip or n.endswith((".pyc", ".sqlite3", ".egg-info"))]
+
+    for item in BASE_DIR.iterdir():
+        if item.name in skip or item.name.endswith(".egg-info"):
+            continue
+        if item.is_dir():
+            shutil.copytree(item, target / item.name, ignore=ignore, symlinks=True)
+        elif item.is_file():
+            shutil.copy2(item, target / item.name)
+
+
+def test_every_marked_string_is_in_the_po(entries, tmp_path):
+    if not (shutil.which("xgettext") and shutil.which("msguniq")):
+        pytest.skip("gettext (xgettext) is not installed")
+    source = tmp_path / "src"
+    source.mkdir()
+    _copy_sources(source)
+    (source / "locale").mkdir()
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "MPACT_VAR_DIR": str(tmp_path / "var"),
+        "PYTHONPATH": str(source),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [sys.executable, "manage.py", "makemessages", "-l", "nl", "--no-location"]
+    command += [f"--ignore={name}" for name in MAKEMESSAGES_IGNORES]
+    result = subprocess.run(
+        command, cwd=source, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    fresh = parse_po(source / "locale" / "nl" / "LC_MESSAGES" / "django.po")
+    found = {(e.msgctxt, e.msgid, e.msgid_plural) for e in po_messages(fresh)}
+    have = {(e.msgctxt, e.msgid, e.msgid_plural) for e in po_messages(entries)}
+    assert len(found) > 100, "makemessages found hardly any strings: is the copy complete?"
+    new = sorted(found - have, key=str)
+    assert not new, (
+        "strings marked for translation but missing from locale/nl/LC_MESSAGES/django.po; run "
+        "makemessages -l nl (see this file's header), translate, compilemessages:\n"
+        + "\n".join(repr(m) for m in new)
+    )
+
+
+def test_parser_reads_what_it_should(tmp_path):
+    po = tmp_path / "x.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: nl\\n"\n\n'
+        '#, fuzzy, python-format\nmsgid "a %(x)s"\nmsgstr "b %(x)s"\n\n'
+        'msgctxt "menu"\nmsgid ""\n"long "\n"line"\nmsgid_plural "p"\nmsgstr[0] "x\\"y"\n'
+        'msgstr[1] "z"\n\n#~ msgid "old"\n#~ msgstr "oud"\n',
+        encoding="utf-8",
+    )
+    header, fuzzy, plural, old = parse_po(po)
+    assert po_header([header]) == {"Language": "nl"}
+    assert fuzzy.flags == {"fuzzy", "python-format"} and fuzzy.msgstr == {0: "b %(x)s"}
+    assert plural.key == "menu\x04long line" and plural.msgstr == {0: 'x"y', 1: "z"}
+    assert old.obsolete and old.msgid == "old"
