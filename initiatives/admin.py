@@ -10,10 +10,13 @@ from django.utils.translation import ngettext
 from initiatives import services
 from initiatives.models import (
     Activity,
+    Invitation,
     Language,
     Membership,
     Neighbourhood,
+    Opportunity,
     Organisation,
+    Response,
     Session,
     SignUp,
 )
@@ -51,7 +54,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve selected organisations"))
     def approve(self, request, queryset):
-        count = queryset.filter(approved_at__isnull=True).update(approved_at=timezone.now())
+        count = sum(
+            services.organisation_approve(organisation=organisation, by=request.user)
+            for organisation in queryset.filter(approved_at__isnull=True)
+        )
         self.message_user(
             request,
             ngettext("%d organisation approved.", "%d organisations approved.", count) % count,
@@ -235,3 +241,48 @@ class SignUpAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export selected sign-ups (CSV)"))
     def export_csv(self, request, queryset):
         return _signups_csv("aanmeldingen.csv", queryset.select_related("session__activity"))
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+    fields = ["volunteer", "status", "created_at", "decided_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "status", "commitment", "places", "created_at"]
+    list_filter = [
+        "status",
+        "commitment",
+        "needs_vog",
+        "open_to_newcomers",
+        "neighbourhood__municipality",
+    ]
+    search_fields = ["title", "description", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation", "neighbourhood"]
+    filter_horizontal = ["skills", "languages"]
+    inlines = [ResponseInline]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["volunteer", "opportunity", "status", "created_at", "decided_at"]
+    list_filter = ["status", "opportunity__organisation"]
+    search_fields = ["volunteer__email", "opportunity__title"]
+    list_select_related = ["volunteer", "opportunity"]
+    raw_id_fields = ["volunteer", "opportunity", "decided_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name"]
+    raw_id_fields = ["organisation", "invited_by"]

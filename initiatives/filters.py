@@ -2,11 +2,12 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Activity, Language, Neighbourhood, Session
+from initiatives.models import Activity, Language, Neighbourhood, Opportunity, Session
+from volunteers.models import Skill
 
 
 def date_window(when: str, today):
@@ -117,3 +118,77 @@ class ActivityFilter(django_filters.FilterSet):
         if data.get("q"):
             return queryset.search(data["q"]).order_by("-rank", "next_starts_at", "pk")
         return queryset.order_by("next_starts_at", "pk")
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    DUTCH_LEVELS = [("A1", "A1"), ("A2", "A2"), ("B1", "B1"), ("B2", "B2"), ("C1", "C1")]
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    skill = django_filters.ModelChoiceFilter(
+        label=_("Skill"),
+        field_name="skills",
+        queryset=Skill.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All skills"),
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"),
+        field_name="languages",
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        empty_label=_("All languages"),
+    )
+    dutch = django_filters.ChoiceFilter(
+        label=_("My Dutch is at level"),
+        choices=DUTCH_LEVELS,
+        empty_label=_("Any level"),
+        method="filter_dutch",
+    )
+    commitment = django_filters.ChoiceFilter(
+        label=_("Time commitment"),
+        choices=Opportunity.Commitment.choices,
+        empty_label=_("Any"),
+    )
+    neighbourhood = django_filters.ModelChoiceFilter(
+        label=_("Neighbourhood"),
+        queryset=Neighbourhood.objects.all(),
+        empty_label=_("All neighbourhoods"),
+        method="filter_neighbourhood",
+    )
+    newcomers = django_filters.BooleanFilter(
+        label=_("Open to newcomers"), method="filter_newcomers", widget=forms.CheckboxInput
+    )
+    no_vog = django_filters.BooleanFilter(
+        label=_("No certificate of conduct (VOG) needed"),
+        method="filter_no_vog",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = ["q", "skill", "language", "dutch", "commitment", "neighbourhood"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_dutch(self, queryset, name, value):
+        # Opportunities that ask for this level of Dutch or less.
+        levels = [""] + [code for code, _label in self.DUTCH_LEVELS]
+        return queryset.filter(min_dutch_level__in=levels[: levels.index(value) + 1])
+
+    def filter_neighbourhood(self, queryset, name, value):
+        # Remote work fits every neighbourhood.
+        return queryset.filter(Q(neighbourhood=value) | Q(is_remote=True))
+
+    def filter_newcomers(self, queryset, name, value):
+        return queryset.filter(open_to_newcomers=True) if value else queryset
+
+    def filter_no_vog(self, queryset, name, value):
+        return queryset.filter(needs_vog=False) if value else queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if self.form.cleaned_data.get("q"):
+            return queryset.order_by("-rank", "-created_at", "-pk")
+        return queryset.order_by("-created_at", "-pk")

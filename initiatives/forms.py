@@ -1,5 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import Activity, Membership, Opportunity, Organisation, Session
 
 
 class GuestSignUpForm(forms.Form):
@@ -20,3 +23,169 @@ class MemberSignUpForm(forms.Form):
     """A logged-in person signs up in one click: only whether to join the waiting list."""
 
     join_waitlist = forms.BooleanField(required=False)
+
+
+class OrganisationRegisterForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "kvk_number",
+            "website",
+            "contact_name",
+            "email",
+            "phone",
+            "neighbourhoods",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "neighbourhoods": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].required = True
+        self.fields["email"].required = True
+        self.fields["contact_name"].required = True
+
+
+class OpportunityForm(forms.ModelForm):
+    class Meta:
+        model = Opportunity
+        fields = [
+            "title",
+            "description",
+            "skills",
+            "languages",
+            "min_dutch_level",
+            "commitment",
+            "hours_per_week",
+            "starts_on",
+            "ends_on",
+            "neighbourhood",
+            "address",
+            "is_remote",
+            "places",
+            "needs_vog",
+            "open_to_newcomers",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "skills": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        if data.get("commitment") == Opportunity.Commitment.WEEKLY and not data.get(
+            "hours_per_week"
+        ):
+            self.add_error("hours_per_week", _("How many hours a week?"))
+        if data.get("commitment") == Opportunity.Commitment.PERIOD and not (starts and ends):
+            self.add_error("ends_on", _("For a period: fill in from and until."))
+        if not data.get("is_remote") and not data.get("neighbourhood"):
+            self.add_error(
+                "neighbourhood", _("Choose a neighbourhood, or tick 'can be done from home'.")
+            )
+        return data
+
+
+class ResponseForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why does this appeal to you, and when could you start?"),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reply = forms.CharField(
+        label=_("Message to the volunteer"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HoursDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("confirm", _("Confirm")), ("reject", _("Do not confirm"))]
+    )
+    reply = forms.CharField(label=_("Message"), max_length=300, required=False)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of your colleague"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "audience",
+            "languages",
+            "neighbourhood",
+            "address",
+            "image",
+            "image_description",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "languages": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not data.get("image_description"):
+            self.add_error(
+                "image_description", _("Describe the image for people who cannot see it.")
+            )
+        return data
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["starts_at", "ends_at", "capacity", "is_cancelled"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end is before the start."))
+        if starts and not self.instance.pk and starts <= timezone.now():
+            self.add_error("starts_at", _("A new session must start in the future."))
+        capacity = data.get("capacity")
+        if capacity is not None and self.instance.pk and capacity < self.instance.seats_taken:
+            self.add_error(
+                "capacity",
+                _("%(count)d people are signed up already; the capacity cannot be lower.")
+                % {"count": self.instance.seats_taken},
+            )
+        return data

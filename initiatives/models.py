@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
@@ -70,7 +71,14 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
+    kvk_number = models.CharField(
+        _("Chamber of Commerce number (KvK)"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}$", _("A KvK number has 8 digits."))],
+    )
     website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     email = models.EmailField(_("contact e-mail address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
     neighbourhoods = models.ManyToManyField(
@@ -92,6 +100,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:organisation_detail", kwargs={"slug": self.slug})
 
     @property
     def is_approved(self) -> bool:
@@ -130,33 +141,35 @@ ACTIVITY_SEARCH_VECTOR = SearchVector("title", weight="A", config="dutch") + Sea
 )
 
 
+def _ranked_search(queryset, text: str, vector):
+    """Rows whose title or description match `text`, annotated with `rank` (higher is better).
+
+    PostgreSQL: full-text search with the Dutch configuration (stemming, stop words) over an
+    indexed vector, title matches above description matches. SQLite: every word must occur in
+    the title or description; title hits rank higher.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config="dutch", search_type="websearch")
+        return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(search=query)
+    words = text.split()[:10]
+    for word in words:
+        queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    title_hits = [
+        Case(When(title__icontains=word, then=Value(2)), default=Value(1)) for word in words
+    ]
+    rank = title_hits[0]
+    for hit in title_hits[1:]:
+        rank = rank + hit
+    return queryset.annotate(rank=rank)
+
+
 class ActivityQuerySet(models.QuerySet):
     def search(self, text: str):
-        """Activities matching `text`, annotated with `rank` (higher is better).
-
-        PostgreSQL: full-text search with the Dutch configuration (stemming, stop words) over
-        an indexed vector, ranked with title matches above description matches. SQLite: every
-        word must occur in the title or description; title hits rank higher.
-        """
-        text = " ".join(text.split())
-        if not text:
-            return self
-        if connection.vendor == "postgresql":
-            query = SearchQuery(text, config="dutch", search_type="websearch")
-            return self.annotate(
-                search=ACTIVITY_SEARCH_VECTOR, rank=SearchRank(ACTIVITY_SEARCH_VECTOR, query)
-            ).filter(search=query)
-        words = text.split()[:10]
-        queryset = self
-        for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-        title_hits = [
-            Case(When(title__icontains=word, then=Value(2)), default=Value(1)) for word in words
-        ]
-        rank = title_hits[0]
-        for hit in title_hits[1:]:
-            rank = rank + hit
-        return queryset.annotate(rank=rank)
+        """Activities matching `text`, annotated with `rank` (higher is better)."""
+        return _ranked_search(self, text, ACTIVITY_SEARCH_VECTOR)
 
     def published(self):
         return self.filter(
@@ -293,6 +306,17 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.activity.title}, {timezone.localtime(self.starts_at):%d-%m-%Y %H:%M}"
 
+    def save(self, *args, **kwargs):
+        # seats_taken changes only through atomic UPDATEs in initiatives.services; saving an
+        # edited session (admin, organisation pages) must not write back a stale count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def places_left(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
@@ -364,3 +388,171 @@ class SignUp(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may see: published opportunities of approved organisations."""
+        return self.filter(
+            status=Opportunity.Status.PUBLISHED, organisation__approved_at__isnull=False
+        )
+
+    def search(self, text: str):
+        """Like ActivityQuerySet.search, over OPPORTUNITY_SEARCH_VECTOR."""
+        return _ranked_search(self, text, OPPORTUNITY_SEARCH_VECTOR)
+
+
+OPPORTUNITY_SEARCH_VECTOR = SearchVector("title", weight="A", config="dutch") + SearchVector(
+    "description", weight="B", config="dutch"
+)
+
+
+class Opportunity(models.Model):
+    """A volunteer opportunity (vrijwilligersvacature) an organisation posts."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        FILLED = "filled", _("Filled")
+        CLOSED = "closed", _("Closed")
+
+    class Commitment(models.TextChoices):
+        ONE_OFF = "one_off", _("One-off")
+        WEEKLY = "weekly", _("Weekly")
+        PERIOD = "period", _("For a period")
+
+    class DutchLevel(models.TextChoices):
+        NONE = "", _("No Dutch needed")
+        A1 = "A1", "A1"
+        A2 = "A2", "A2"
+        B1 = "B1", "B1"
+        B2 = "B2", "B2"
+        C1 = "C1", "C1"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="opportunities"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    skills = models.ManyToManyField("volunteers.Skill", verbose_name=_("skills wanted"), blank=True)
+    languages = models.ManyToManyField(Language, verbose_name=_("languages wanted"), blank=True)
+    min_dutch_level = models.CharField(
+        _("minimum level of Dutch"), max_length=2, choices=DutchLevel.choices, blank=True
+    )
+    commitment = models.CharField(_("time commitment"), max_length=20, choices=Commitment.choices)
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), null=True, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    is_remote = models.BooleanField(_("can be done from home"), default=False)
+    places = models.PositiveSmallIntegerField(
+        _("places"), default=1, validators=[MinValueValidator(1)]
+    )
+    needs_vog = models.BooleanField(_("certificate of conduct (VOG) needed"), default=False)
+    open_to_newcomers = models.BooleanField(_("open to newcomers with basic Dutch"), default=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("volunteer opportunity")
+        verbose_name_plural = _("volunteer opportunities")
+        indexes = [models.Index(fields=["status", "-created_at"], name="opportunity_status_new")]
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="opportunity_places_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="opportunity_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiatives:opportunity_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.organisation.is_approved
+
+
+class Response(models.Model):
+    """A volunteer's response to an opportunity, which the organisation accepts or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="responses")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses"
+    )
+    message = models.TextField(_("your message"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    reply = models.TextField(_("message to the volunteer"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("responded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "volunteer"], name="response_once_per_opportunity"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} → {self.opportunity}"
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation, sent by e-mail as a signed link."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"

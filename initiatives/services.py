@@ -12,10 +12,19 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from initiatives.calendar import session_ics
-from initiatives.models import Session, SignUp
+from initiatives.models import (
+    Invitation,
+    Membership,
+    Opportunity,
+    Organisation,
+    Response,
+    Session,
+    SignUp,
+)
 from mpact.notifications.services import notification_create
 
 CANCEL_SALT = "initiatives.signup.cancel"
@@ -262,3 +271,317 @@ def session_reminders_send(*, now=None) -> int:
             )
             sent += 1
     return sent
+
+
+# --- Organisations ---------------------------------------------------------------------------
+
+
+class OrganisationError(ValidationError):
+    """An organisation action that cannot happen; the message is for the person."""
+
+
+INVITATION_SALT = "initiatives.invitation"
+INVITATION_MAX_AGE = 14 * 24 * 3600
+
+
+def _coordinators():
+    from mpact.users.models import COORDINATORS_GROUP, User
+
+    return User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP)
+
+
+def _notify_members(organisation, *, kind, subject, body, link, admins_only=False):
+    memberships = organisation.memberships.select_related("user").filter(user__is_active=True)
+    if admins_only:
+        memberships = memberships.filter(role=Membership.Role.ADMIN)
+    for membership in memberships:
+        notification_create(
+            user=membership.user,
+            email=membership.user.email,
+            kind=kind,
+            subject=subject,
+            body=body,
+            link=link,
+        )
+
+
+def organisation_register(*, user, neighbourhoods=(), **fields) -> Organisation:
+    """A logged-in person asks to register an organisation. It stays invisible to the public
+    until a coordinator approves it; the person becomes its first administrator."""
+    with transaction.atomic():
+        organisation = Organisation(**fields)
+        organisation.slug = _unique_slug(Organisation, organisation.name)
+        organisation.full_clean()
+        organisation.save()
+        organisation.neighbourhoods.set(neighbourhoods)
+        Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.ADMIN)
+        for coordinator in _coordinators():
+            notification_create(
+                user=coordinator,
+                email=coordinator.email,
+                kind="organisation_registered",
+                subject=_("New organisation to approve: %(name)s") % {"name": organisation.name},
+                body=_("%(person)s registered %(name)s. Check it and approve it in the admin.")
+                % {"person": user.display_name, "name": organisation.name},
+                link=reverse("admin:initiatives_organisation_change", args=[organisation.pk]),
+            )
+    return organisation
+
+
+def _unique_slug(model, text: str) -> str:
+    base = slugify(text)[:200] or "organisatie"
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def organisation_approve(*, organisation: Organisation, by) -> bool:
+    """Approve once; returns False when it was approved already. Tells its administrators."""
+    with transaction.atomic():
+        approved = Organisation.objects.filter(pk=organisation.pk, approved_at__isnull=True).update(
+            approved_at=timezone.now()
+        )
+        if not approved:
+            return False
+        organisation.refresh_from_db()
+        _notify_members(
+            organisation,
+            kind="organisation_approved",
+            subject=_("%(name)s is approved") % {"name": organisation.name},
+            body=_("Your organisation is approved: what you publish is now visible to everyone."),
+            link=reverse("initiatives:manage_dashboard", args=[organisation.slug]),
+            admins_only=True,
+        )
+    return True
+
+
+def invitation_create(*, organisation: Organisation, email: str, role: str, by) -> Invitation:
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise OrganisationError(_("This person is already a member."), code="member")
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=email, role=role, invited_by=by
+        )
+        token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
+        notification_create(
+            email=email,
+            kind="organisation_invitation",
+            subject=_("%(person)s invites you to join %(name)s on M-Pact")
+            % {"person": by.display_name, "name": organisation.name},
+            body=_(
+                "%(person)s invites you to work for %(name)s on M-Pact. Open the link below, "
+                "log in or create an account with this e-mail address, and accept. The link "
+                "works for 14 days."
+            )
+            % {"person": by.display_name, "name": organisation.name},
+            link=reverse("initiatives:invitation_accept", args=[token]),
+        )
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise OrganisationError(
+            _("This invitation has expired. Ask for a new one."), code="expired"
+        ) from None
+    except signing.BadSignature:
+        raise OrganisationError(_("This invitation link is not valid."), code="bad_link") from None
+    try:
+        return Invitation.objects.select_related("organisation").get(pk=pk)
+    except Invitation.DoesNotExist:
+        raise OrganisationError(_("This invitation was withdrawn."), code="bad_link") from None
+
+
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Join the organisation. Only the invited address can accept: a forwarded link does not
+    make someone else a member."""
+    if invitation.accepted_at:
+        raise OrganisationError(_("This invitation was already accepted."), code="used")
+    if user.email.lower() != invitation.email.lower():
+        raise OrganisationError(
+            _("This invitation is for %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email},
+            code="wrong_person",
+        )
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+            accepted_at=timezone.now()
+        )
+        if not claimed:
+            raise OrganisationError(_("This invitation was already accepted."), code="used")
+        membership, _created = Membership.objects.get_or_create(
+            organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
+        )
+    return membership
+
+
+def membership_remove(*, membership: Membership, by) -> None:
+    organisation = membership.organisation
+    with transaction.atomic():
+        # Lock the organisation's memberships so two admins cannot remove each other at once.
+        admins = list(
+            Membership.objects.select_for_update()
+            .filter(organisation=organisation, role=Membership.Role.ADMIN)
+            .values_list("pk", flat=True)
+        )
+        if membership.role == Membership.Role.ADMIN and admins == [membership.pk]:
+            raise OrganisationError(
+                _(
+                    "An organisation needs at least one administrator. Make someone else "
+                    "administrator first."
+                ),
+                code="last_admin",
+            )
+        membership.delete()
+
+
+# --- Opportunities and responses -------------------------------------------------------------
+
+
+class ResponseError(ValidationError):
+    """A response that cannot happen; the message is for the person."""
+
+
+def opportunity_duplicate(*, opportunity: Opportunity) -> Opportunity:
+    """A copy as a new draft, to post a similar opportunity quickly."""
+    with transaction.atomic():
+        skills, languages = list(opportunity.skills.all()), list(opportunity.languages.all())
+        copy = Opportunity.objects.get(pk=opportunity.pk)
+        copy.pk = None
+        copy.title = (_("%(title)s (copy)") % {"title": opportunity.title})[:200]
+        copy.status = Opportunity.Status.DRAFT
+        copy.created_at = timezone.now()
+        copy.save()
+        copy.skills.set(skills)
+        copy.languages.set(languages)
+    return copy
+
+
+def opportunity_set_status(*, opportunity: Opportunity, status: str) -> Opportunity:
+    allowed = {
+        Opportunity.Status.DRAFT: {Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED},
+        Opportunity.Status.PUBLISHED: {
+            Opportunity.Status.FILLED,
+            Opportunity.Status.CLOSED,
+            Opportunity.Status.DRAFT,
+        },
+        Opportunity.Status.FILLED: {Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED},
+        Opportunity.Status.CLOSED: {Opportunity.Status.PUBLISHED},
+    }
+    if status not in allowed[opportunity.status]:
+        raise ResponseError(
+            _("An opportunity that is %(current)s cannot become %(new)s.")
+            % {
+                "current": opportunity.get_status_display().lower(),
+                "new": Opportunity.Status(status).label.lower(),
+            },
+            code="transition",
+        )
+    opportunity.status = status
+    opportunity.save(update_fields=["status", "updated_at"])
+    return opportunity
+
+
+def response_create(*, opportunity: Opportunity, volunteer, message: str) -> Response:
+    message = message.strip()
+    if not message:
+        raise ResponseError(_("Please write a short message."), code="message")
+    if not hasattr(volunteer, "volunteer_profile"):
+        raise ResponseError(
+            _("Fill in your volunteer profile first, so the organisation knows who you are."),
+            code="no_profile",
+        )
+    if opportunity.status in (Opportunity.Status.FILLED, Opportunity.Status.CLOSED):
+        raise ResponseError(_("This opportunity is no longer open for responses."), code="not_open")
+    if not opportunity.is_open:
+        raise ResponseError(_("This opportunity is not published."), code="not_open")
+    duplicate = ResponseError(
+        _("You have already responded to this opportunity."), code="duplicate"
+    )
+    if Response.objects.filter(opportunity=opportunity, volunteer=volunteer).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                opportunity=opportunity, volunteer=volunteer, message=message
+            )
+            _notify_members(
+                opportunity.organisation,
+                kind="response_received",
+                subject=_("New response to %(title)s") % {"title": opportunity.title},
+                body=_("%(name)s responded to %(title)s:\n\n%(message)s")
+                % {
+                    "name": volunteer.volunteer_profile.display_name,
+                    "title": opportunity.title,
+                    "message": message,
+                },
+                link=reverse("initiatives:manage_responses", args=[opportunity.organisation.slug]),
+            )
+    except IntegrityError:
+        raise duplicate from None
+    return response
+
+
+def response_decide(*, response: Response, accept: bool, reply: str, by) -> Response:
+    """Accept or decline a pending response and tell the volunteer. Accepting the last free
+    place marks the opportunity filled."""
+    with transaction.atomic():
+        opportunity = Opportunity.objects.select_for_update().get(pk=response.opportunity_id)
+        response = Response.objects.select_for_update().get(pk=response.pk)
+        if response.status != Response.Status.PENDING:
+            raise ResponseError(
+                _("This response was already answered (%(status)s).")
+                % {"status": response.get_status_display().lower()},
+                code="decided",
+            )
+        accepted = opportunity.responses.filter(status=Response.Status.ACCEPTED).count()
+        if accept and accepted >= opportunity.places:
+            raise ResponseError(
+                _("All places are taken. Raise the number of places first."), code="full"
+            )
+        response.status = Response.Status.ACCEPTED if accept else Response.Status.DECLINED
+        response.reply = reply.strip()
+        response.decided_by = by
+        response.decided_at = timezone.now()
+        response.save(update_fields=["status", "reply", "decided_by", "decided_at"])
+        if accept and accepted + 1 >= opportunity.places:
+            opportunity.status = Opportunity.Status.FILLED
+            opportunity.save(update_fields=["status", "updated_at"])
+        if accept:
+            subject = _("%(name)s accepted your response") % {"name": opportunity.organisation}
+        else:
+            subject = _("Your response to %(title)s") % {"title": opportunity.title}
+        body = (
+            _("Good news: %(name)s would like you to do '%(title)s'.")
+            if accept
+            else _(
+                "%(name)s has not chosen you for '%(title)s' this time. Thank you for "
+                "responding, and do look at the other opportunities."
+            )
+        ) % {"name": opportunity.organisation.name, "title": opportunity.title}
+        if response.reply:
+            body += "\n\n" + response.reply
+        notification_create(
+            user=response.volunteer,
+            email=response.volunteer.email,
+            kind="response_accepted" if accept else "response_declined",
+            subject=subject,
+            body=body,
+            link=reverse("volunteers:dashboard"),
+        )
+    return response
+
+
+def response_withdraw(*, response: Response) -> Response:
+    updated = Response.objects.filter(
+        pk=response.pk, status__in=[Response.Status.PENDING, Response.Status.ACCEPTED]
+    ).update(status=Response.Status.WITHDRAWN)
+    if not updated:
+        raise ResponseError(_("This response can no longer be withdrawn."), code="decided")
+    response.refresh_from_db()
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from initiatives import views
+from initiatives import manage_views, views
 
 app_name = "initiatives"
 
@@ -12,4 +12,67 @@ urlpatterns = [
     path("aanmelding/<str:token>/", views.signup_status, name="signup_status"),
     path("aanmelding/<str:token>/annuleren/", views.signup_cancel, name="signup_cancel"),
     path("mijn-aanmeldingen/", views.my_signups, name="my_signups"),
+    path("vacatures/", views.opportunity_list, name="opportunity_list"),
+    path("vacatures/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
+    path("organisaties/aanmelden/", views.organisation_register, name="organisation_register"),
+    path("organisaties/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # An organisation's own pages
+    path("beheer/<slug:slug>/", manage_views.dashboard, name="manage_dashboard"),
+    path(
+        "beheer/<slug:slug>/vacatures/nieuw/",
+        manage_views.opportunity_form,
+        name="manage_opportunity_create",
+    ),
+    path(
+        "beheer/<slug:slug>/vacatures/<int:pk>/",
+        manage_views.opportunity_form,
+        name="manage_opportunity_edit",
+    ),
+    path(
+        "beheer/<slug:slug>/vacatures/<int:pk>/kopieren/",
+        manage_views.opportunity_duplicate,
+        name="manage_opportunity_duplicate",
+    ),
+    path(
+        "beheer/<slug:slug>/vacatures/<int:pk>/status/",
+        manage_views.opportunity_status,
+        name="manage_opportunity_status",
+    ),
+    path("beheer/<slug:slug>/reacties/", manage_views.responses, name="manage_responses"),
+    path(
+        "beheer/<slug:slug>/reacties/<int:pk>/",
+        manage_views.response_decide,
+        name="manage_response_decide",
+    ),
+    path("beheer/<slug:slug>/uren/", manage_views.hours, name="manage_hours"),
+    path(
+        "beheer/<slug:slug>/uren/<int:pk>/", manage_views.hours_decide, name="manage_hours_decide"
+    ),
+    path("beheer/<slug:slug>/leden/", manage_views.members, name="manage_members"),
+    path(
+        "beheer/<slug:slug>/leden/<int:pk>/verwijderen/",
+        manage_views.member_remove,
+        name="manage_member_remove",
+    ),
+    path(
+        "beheer/<slug:slug>/activiteiten/nieuw/",
+        manage_views.activity_form,
+        name="manage_activity_create",
+    ),
+    path(
+        "beheer/<slug:slug>/activiteiten/<int:pk>/",
+        manage_views.activity_form,
+        name="manage_activity_edit",
+    ),
+    path(
+        "beheer/<slug:slug>/activiteiten/<int:activity_pk>/sessies/nieuw/",
+        manage_views.session_form,
+        name="manage_session_create",
+    ),
+    path(
+        "beheer/<slug:slug>/activiteiten/<int:activity_pk>/sessies/<int:pk>/",
+        manage_views.session_form,
+        name="manage_session_edit",
+    ),
 ]

@@ -1,16 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from initiatives import services
 from initiatives.calendar import session_ics
-from initiatives.filters import ActivityFilter
-from initiatives.forms import GuestSignUpForm, MemberSignUpForm
-from initiatives.models import Activity, Session, SignUp
+from initiatives.filters import ActivityFilter, OpportunityFilter
+from initiatives.forms import (
+    GuestSignUpForm,
+    MemberSignUpForm,
+    OrganisationRegisterForm,
+    ResponseForm,
+)
+from initiatives.models import Activity, Opportunity, Organisation, Response, Session, SignUp
 
 PAGE_SIZE = 20
 
@@ -142,3 +148,152 @@ def my_signups(request):
         .order_by("-session__starts_at")
     )
     return render(request, "initiatives/my_signups.html", {"signups": signups})
+
+
+# --- Opportunities ----------------------------------------------------------------------------
+
+
+def opportunity_list(request):
+    filterset = OpportunityFilter(
+        request.GET,
+        queryset=Opportunity.objects.public()
+        .select_related("organisation", "neighbourhood")
+        .prefetch_related("skills", "languages"),
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "initiatives/opportunity_list.html",
+        {"filterset": filterset, "page": page, "querystring": query.urlencode()},
+    )
+
+
+def _visible_opportunity(request, pk):
+    """Public opportunities for everyone; an organisation's members also see its drafts."""
+    opportunity = get_object_or_404(
+        Opportunity.objects.select_related("organisation", "neighbourhood"), pk=pk
+    )
+    no_longer_open = opportunity.status in (Opportunity.Status.FILLED, Opportunity.Status.CLOSED)
+    if opportunity.is_open or (no_longer_open and opportunity.organisation.is_approved):
+        return opportunity
+    if (
+        request.user.is_authenticated
+        and opportunity.organisation.memberships.filter(user=request.user).exists()
+    ):
+        return opportunity
+    raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_detail(request, pk):
+    opportunity = _visible_opportunity(request, pk)
+    form = ResponseForm(request.POST if request.method == "POST" else None)
+    my_response = None
+    if request.user.is_authenticated:
+        my_response = Response.objects.filter(
+            opportunity=opportunity, volunteer=request.user
+        ).first()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if form.is_valid():
+            try:
+                services.response_create(
+                    opportunity=opportunity,
+                    volunteer=request.user,
+                    message=form.cleaned_data["message"],
+                )
+            except services.ResponseError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Your response is sent. The organisation lets you know.")
+                )
+                return redirect(opportunity)
+    return render(
+        request,
+        "initiatives/opportunity_detail.html",
+        {
+            "opportunity": opportunity,
+            "skills": opportunity.skills.all(),
+            "languages": opportunity.languages.all(),
+            "form": form,
+            "my_response": my_response,
+            "has_profile": request.user.is_authenticated
+            and hasattr(request.user, "volunteer_profile"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Organisations ----------------------------------------------------------------------------
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug, approved_at__isnull=False)
+    return render(
+        request,
+        "initiatives/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "activities": Activity.objects.listed()
+            .filter(organisation=organisation)
+            .order_by("next_starts_at", "pk")[:20],
+            "opportunities": organisation.opportunities.public()
+            .select_related("organisation", "neighbourhood")
+            .prefetch_related("skills", "languages")[:20],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_register(request):
+    form = OrganisationRegisterForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = services.organisation_register(
+            user=request.user, neighbourhoods=data.pop("neighbourhoods"), **data
+        )
+        messages.success(
+            request,
+            _(
+                "Thank you. A coordinator checks your registration; until then what you post is "
+                "not public yet, but you can already prepare it."
+            ),
+        )
+        return redirect("initiatives:manage_dashboard", slug=organisation.slug)
+    return render(
+        request,
+        "initiatives/organisation_register.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.OrganisationError as error:
+        return render(request, "initiatives/link_invalid.html", {"error": error}, status=400)
+    error = None
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except services.OrganisationError as exc:
+            error = exc
+        else:
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name}
+            )
+            return redirect("initiatives:manage_dashboard", slug=invitation.organisation.slug)
+    return render(
+        request,
+        "initiatives/invitation_accept.html",
+        {"invitation": invitation, "error": error},
+        status=400 if error else 200,
+    )

@@ -292,3 +292,10 @@ LOGGING = {
 if TESTING:
     # Hashing passwords properly is slow by design; tests create many accounts.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The version of the privacy statement (templates/privacy.html) that people consent to. Raise
+# it when the statement changes: volunteers are then asked to consent again.
+PRIVACY_STATEMENT_VERSION = "2026-11"
+
+# Django 6 will assume https:// for URLs typed without a scheme; opt in now.
+FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -14,12 +14,14 @@ admin.site.site_title = "M-Pact"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("privacy/", views.privacy, name="privacy"),
     path("meldingen/", views.notification_list, name="notifications"),
     path("meldingen/gelezen/", views.notifications_read, name="notifications_read"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("initiatives.urls")),
+    path("", include("volunteers.urls")),
     # Uploaded activity images. Small deployments let Django serve them; behind a proxy that
     # serves MEDIA_ROOT itself, this route is simply never reached.
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),

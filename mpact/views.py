@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -18,6 +19,10 @@ def home(request):
 def health(request):
     """A trivial view: load balancers poll it, and benchmarks use it as the ceiling."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def privacy(request):
+    return render(request, "privacy.html", {"version": settings.PRIVACY_STATEMENT_VERSION})
 
 
 @login_required

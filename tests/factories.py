@@ -12,11 +12,14 @@ from initiatives.models import (
     Language,
     Membership,
     Neighbourhood,
+    Opportunity,
     Organisation,
+    Response,
     Session,
     SignUp,
 )
 from mpact.users.models import User
+from volunteers.models import HoursEntry, Skill, VolunteerProfile
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -126,3 +129,71 @@ class SignUpFactory(factory.django.DjangoModelFactory):
             Session.objects.filter(pk=signup.session_id).update(seats_taken=F("seats_taken") + 1)
             signup.session.refresh_from_db()
         return signup
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"vaardigheid-{n}")
+    name_nl = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
+    name_en = factory.LazyAttribute(lambda o: o.slug)
+
+
+class VolunteerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VolunteerProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Faker("first_name", locale="nl_NL")
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    availability = 0b111
+    privacy_consent_version = "2026-11"
+    privacy_consent_at = factory.LazyFunction(timezone.now)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Taalmaatje {n}")
+    description = "Oefen elke week een uur Nederlands met een nieuwe buurtbewoner."
+    commitment = Opportunity.Commitment.WEEKLY
+    hours_per_week = 2
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    places = 2
+    status = Opportunity.Status.PUBLISHED
+
+    @factory.post_generation
+    def skills(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.skills.set(extracted)
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.languages.set(extracted)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    volunteer = factory.LazyAttribute(lambda o: VolunteerProfileFactory().user)
+    message = "Ik help graag!"
+
+
+class HoursEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HoursEntry
+
+    volunteer = factory.SubFactory(UserFactory)
+    opportunity = factory.SubFactory(OpportunityFactory)
+    organisation = factory.LazyAttribute(lambda o: o.opportunity.organisation)
+    date = factory.LazyFunction(timezone.localdate)
+    hours = Decimal("2.50")

@@ -189,6 +189,7 @@ def test_concurrent_cancellations_promote_the_waiting_list_in_order(enqueued):
     cancelled, newcomers, late = outcomes[:5], outcomes[5:10], outcomes[10:]
     assert all(outcome[0] == "ok" for outcome in cancelled), cancelled
     promoted = [pk for _, pk in cancelled]
+    assert None not in promoted, f"a freed place went to nobody on the waiting list: {promoted}"
     assert sorted(promoted) == sorted(s.pk for s in waiting[:5])  # each promoted once, in order
     assert newcomers == [("refused", "full")] * 5
     assert late == [("ok", SignUp.Status.WAITLISTED)] * 3

@@ -8,12 +8,18 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from initiatives import services
-from initiatives.models import Activity
+from django.core import signing
+
+from initiatives.models import Activity, Invitation, Opportunity
 from tests.factories import (
     ActivityFactory,
+    HoursEntryFactory,
+    OpportunityFactory,
     OrganisationFactory,
+    ResponseFactory,
     SessionFactory,
     SignUpFactory,
+    VolunteerProfileFactory,
 )
 
 ROLES = ["anonymous", "resident", "org_member", "coordinator"]
@@ -27,7 +33,8 @@ def status(anonymous, resident, org_member, coordinator):
 ALL_200 = status(200, 200, 200, 200)
 MEMBERS_ONLY = status(LOGIN, 200, 200, 200)
 ADMIN_ONLY = status(LOGIN, LOGIN, LOGIN, 200)
-GUESTS_ONLY = status(200, 302, 302, 302)  # a logged-in person is sent on from login/sign-up
+GUESTS_ONLY = status(200, 302, 302, 302)
+OWN_ORG_ONLY = status(LOGIN, 404, 200, 404)  # a logged-in person is sent on from login/sign-up
 
 # (label, URL name, how to build its arguments from the `objects` fixture, expected statuses)
 TABLE = [
@@ -88,6 +95,132 @@ TABLE = [
         lambda o: {"path": "x/none.jpg"},
         status(404, 404, 404, 404),
     ),
+    # Volunteer work (issue 3)
+    ("opportunity list", "initiatives:opportunity_list", None, ALL_200),
+    (
+        "published opportunity",
+        "initiatives:opportunity_detail",
+        lambda o: {"pk": o["opportunity"].pk},
+        ALL_200,
+    ),
+    (
+        "draft opportunity: only its organisation's members",
+        "initiatives:opportunity_detail",
+        lambda o: {"pk": o["draft_opportunity"].pk},
+        status(404, 404, 200, 404),
+    ),
+    (
+        "opportunity of an unapproved organisation",
+        "initiatives:opportunity_detail",
+        lambda o: {"pk": o["unapproved_opportunity"].pk},
+        status(404, 404, 404, 404),
+    ),
+    (
+        "organisation page",
+        "initiatives:organisation_detail",
+        lambda o: {"slug": o["organisation"].slug},
+        ALL_200,
+    ),
+    (
+        "unapproved organisation's page",
+        "initiatives:organisation_detail",
+        lambda o: {"slug": o["unapproved_activity"].organisation.slug},
+        status(404, 404, 404, 404),
+    ),
+    ("register an organisation", "initiatives:organisation_register", None, MEMBERS_ONLY),
+    (
+        "invitation (signed link)",
+        "initiatives:invitation_accept",
+        lambda o: {"token": o["invitation_token"]},
+        MEMBERS_ONLY,
+    ),
+    (
+        "invitation with a tampered link",
+        "initiatives:invitation_accept",
+        lambda o: {"token": o["invitation_token"] + "x"},
+        status(LOGIN, 400, 400, 400),
+    ),
+    ("volunteer page", "volunteers:dashboard", None, MEMBERS_ONLY),
+    ("volunteer profile form", "volunteers:profile_edit", None, MEMBERS_ONLY),
+    ("log hours", "volunteers:hours_create", None, MEMBERS_ONLY),
+    ("download my hours", "volunteers:hours_download", None, MEMBERS_ONLY),
+    (
+        "a visible volunteer profile",
+        "volunteers:profile_public",
+        lambda o: {"pk": o["visible_profile"].pk},
+        MEMBERS_ONLY,
+    ),
+    (
+        "a hidden volunteer profile",
+        "volunteers:profile_public",
+        lambda o: {"pk": o["hidden_profile"].pk},
+        status(LOGIN, 404, 404, 404),
+    ),
+    ("privacy statement", "privacy", None, ALL_200),
+    # An organisation's own pages: its members only; everyone else 404 (coordinators work in
+    # the admin). POST-only actions answer GET with 405 to logged-in people.
+    *[
+        (f"manage: {name}", f"initiatives:{name}", kwargs, OWN_ORG_ONLY)
+        for name, kwargs in [
+            ("manage_dashboard", lambda o: {"slug": o["organisation"].slug}),
+            ("manage_opportunity_create", lambda o: {"slug": o["organisation"].slug}),
+            (
+                "manage_opportunity_edit",
+                lambda o: {"slug": o["organisation"].slug, "pk": o["opportunity"].pk},
+            ),
+            ("manage_responses", lambda o: {"slug": o["organisation"].slug}),
+            ("manage_hours", lambda o: {"slug": o["organisation"].slug}),
+            ("manage_members", lambda o: {"slug": o["organisation"].slug}),
+            ("manage_activity_create", lambda o: {"slug": o["organisation"].slug}),
+            (
+                "manage_activity_edit",
+                lambda o: {"slug": o["organisation"].slug, "pk": o["activity"].pk},
+            ),
+            (
+                "manage_session_create",
+                lambda o: {"slug": o["organisation"].slug, "activity_pk": o["activity"].pk},
+            ),
+            (
+                "manage_session_edit",
+                lambda o: {
+                    "slug": o["organisation"].slug,
+                    "activity_pk": o["activity"].pk,
+                    "pk": o["session"].pk,
+                },
+            ),
+        ]
+    ],
+    *[
+        (f"manage: {name} (GET)", f"initiatives:{name}", kwargs, status(LOGIN, 405, 405, 405))
+        for name, kwargs in [
+            (
+                "manage_opportunity_duplicate",
+                lambda o: {"slug": o["organisation"].slug, "pk": o["opportunity"].pk},
+            ),
+            (
+                "manage_opportunity_status",
+                lambda o: {"slug": o["organisation"].slug, "pk": o["opportunity"].pk},
+            ),
+            (
+                "manage_response_decide",
+                lambda o: {"slug": o["organisation"].slug, "pk": o["response"].pk},
+            ),
+            (
+                "manage_hours_decide",
+                lambda o: {"slug": o["organisation"].slug, "pk": o["hours"].pk},
+            ),
+            (
+                "manage_member_remove",
+                lambda o: {"slug": o["organisation"].slug, "pk": o["membership"].pk},
+            ),
+        ]
+    ],
+    (
+        "manage another organisation",
+        "initiatives:manage_dashboard",
+        lambda o: {"slug": o["other_organisation"].slug},
+        status(LOGIN, 404, 404, 404),
+    ),
     ("log in", "account_login", None, GUESTS_ONLY),
     ("sign up for an account", "account_signup", None, GUESTS_ONLY),
     ("password reset", "account_reset_password", None, ALL_200),
@@ -107,15 +240,34 @@ TABLE = [
 
 # URL names of our own URLconfs that need no row: none today. Library URLs (allauth's, the
 # admin's) are covered by the rows above for the pages people use.
-OWN_URLCONFS = {"mpact.urls", "initiatives.urls"}
+OWN_URLCONFS = {"mpact.urls", "initiatives.urls", "volunteers.urls"}
 
 
 @pytest.fixture
-def objects(db, organisation):
+def objects(db, organisation, org_member):
     activity = ActivityFactory(organisation=organisation)
     session = SessionFactory(activity=activity)
     unapproved = ActivityFactory(organisation=OrganisationFactory(approved_at=None))
+    opportunity = OpportunityFactory(organisation=organisation)
+    volunteer = VolunteerProfileFactory()
+    response = ResponseFactory(opportunity=opportunity, volunteer=volunteer.user)
+    invitation = Invitation.objects.create(
+        organisation=organisation, email="new@example.org", invited_by=org_member
+    )
     return {
+        "organisation": organisation,
+        "opportunity": opportunity,
+        "draft_opportunity": OpportunityFactory(
+            organisation=organisation, status=Opportunity.Status.DRAFT
+        ),
+        "unapproved_opportunity": OpportunityFactory(organisation=unapproved.organisation),
+        "other_organisation": OrganisationFactory(),
+        "response": response,
+        "hours": HoursEntryFactory(volunteer=volunteer.user, opportunity=opportunity),
+        "membership": organisation.memberships.get(user=org_member),
+        "invitation_token": signing.dumps(invitation.pk, salt=services.INVITATION_SALT),
+        "visible_profile": volunteer,
+        "hidden_profile": VolunteerProfileFactory(is_visible=False),
         "activity": activity,
         "session": session,
         "signup": SignUpFactory(session=session),
@@ -157,7 +309,7 @@ def _own_url_names(resolver=None, namespace=""):
                     pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
                 )
         elif isinstance(pattern, URLPattern) and pattern.name:
-            if pattern.callback.__module__.split(".")[0] in {"mpact", "initiatives"}:
+            if pattern.callback.__module__.split(".")[0] in {"mpact", "initiatives", "volunteers"}:
                 yield namespace + pattern.name
 
 

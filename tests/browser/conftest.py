@@ -4,6 +4,7 @@ Never downloads a browser: Playwright launches /usr/bin/chromium. Run with `bin/
 with `pytest tests/browser` (this module sets DJANGO_ALLOW_ASYNC_UNSAFE itself).
 """
 
+import http.client
 import json
 import os
 from datetime import timedelta
@@ -38,25 +39,42 @@ SHOTS_DIR = Path(os.environ.get("MPACT_SHOTS_DIR", "/tmp/shots"))
 
 
 @pytest.fixture(scope="session")
-def _plain_http_settings():
-    """The live server speaks plain HTTP: switch off what production's HTTPS defaults add.
+def _no_ssl_redirect_while_starting():
+    """The live server speaks plain HTTP, but production's default redirects to HTTPS.
 
-    SecurityMiddleware reads these when the server thread builds its handler, so they must be
-    in place before the (session-wide) live server starts, and stay for the whole session.
+    SecurityMiddleware reads SECURE_SSL_REDIRECT once, when the server thread builds its
+    handler: switch it off only while the (session-wide) live server starts, so that the rest
+    of the suite still sees the real settings.
     """
-    with override_settings(
-        SECURE_SSL_REDIRECT=False,
-        SECURE_HSTS_SECONDS=0,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-    ):
-        yield
+    overrides = override_settings(SECURE_SSL_REDIRECT=False)
+    overrides.enable()
+    yield overrides
 
 
 @pytest.fixture(scope="session")
-def live_server(_plain_http_settings, live_server):
-    """pytest-django's live server, started with the plain-HTTP settings above."""
+def live_server(_no_ssl_redirect_while_starting, live_server):
+    """pytest-django's live server, started without the redirect to HTTPS."""
+    _no_ssl_redirect_while_starting.disable()
+    connection = http.client.HTTPConnection(live_server.thread.host, live_server.thread.port)
+    try:
+        connection.request("GET", "/health/")
+        response = connection.getresponse()
+        location = response.getheader("Location") or ""
+    finally:
+        connection.close()
+    if location.startswith("https:"):
+        pytest.fail(
+            "The live server redirects to HTTPS: it was started before tests/browser could "
+            "switch SECURE_SSL_REDIRECT off. Run the browser tests first or on their own."
+        )
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def _cookies_over_plain_http(settings):
+    """Secure cookies are not sent back over plain HTTP: the CSRF cookie must be, here."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture(autouse=True)

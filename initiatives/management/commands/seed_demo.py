@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -19,18 +20,27 @@ from initiatives.models import (
     Language,
     Membership,
     Neighbourhood,
+    Opportunity,
     Organisation,
     Session,
     SignUp,
 )
 from mpact.users.models import COORDINATORS_GROUP, User
 from mpact.users.roles import coordinators_group_sync
+from volunteers.models import (
+    ALL_WEEK,
+    LanguageLevel,
+    Skill,
+    VolunteerLanguage,
+    VolunteerProfile,
+)
 
 DEMO_PASSWORD = "mpact-demo-2026"
 DEMO_ACCOUNTS = {
     "resident": ("bewoner@example.org", "Fatima de Vries"),
     "organisation": ("organisatie@example.org", "Joost Bakker"),
     "coordinator": ("coordinator@example.org", "Sanne Jansen"),
+    "volunteer": ("vrijwilliger@example.org", "Ahmad Haddad"),
 }
 
 NEIGHBOURHOODS = [
@@ -201,13 +211,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--activities", type=int, default=300)
         parser.add_argument("--sessions-per-activity", type=int, default=3)
+        parser.add_argument("--opportunities", type=int, default=60)
+        parser.add_argument("--volunteers", type=int, default=40)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
             "--add", action="store_true", help="Add activities even when there are some already."
         )
 
     @transaction.atomic
-    def handle(self, *args, activities, sessions_per_activity, seed, add, **options):
+    def handle(
+        self,
+        *args,
+        activities,
+        sessions_per_activity,
+        opportunities,
+        volunteers,
+        seed,
+        add,
+        **options,
+    ):
         rng = random.Random(seed)
         neighbourhoods = self._neighbourhoods()
         languages = self._languages()
@@ -225,10 +247,14 @@ class Command(BaseCommand):
             organisations,
             accounts["resident"],
         )
+        skills = list(Skill.objects.all())
+        self._opportunities(rng, opportunities, neighbourhoods, languages, skills, organisations)
+        self._volunteers(rng, volunteers, neighbourhoods, languages, skills, accounts["volunteer"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
-                f"{Session.objects.count()} sessions. Log in with any of "
+                f"{Session.objects.count()} sessions, {Opportunity.objects.count()} "
+                f"opportunities, {VolunteerProfile.objects.count()} volunteers. Log in with any of "
                 + ", ".join(email for email, _ in DEMO_ACCOUNTS.values())
                 + f" and password {DEMO_PASSWORD}"
             )
@@ -397,3 +423,213 @@ class Command(BaseCommand):
         Session.objects.filter(pk__in=[session.pk for session in sessions[3::17]]).update(
             seats_taken=F("capacity")
         )
+
+    def _opportunities(self, rng, count, neighbourhoods, languages, skills, organisations):
+        by_slug = {skill.slug: skill for skill in skills}
+        rows, links = [], []
+        for _ in range(count):
+            title, description, skill_slugs, codes, level = rng.choice(OPPORTUNITY_TEMPLATES)
+            organisation, municipality = rng.choice(organisations)
+            hood = rng.choice([h for h in neighbourhoods if h.municipality == municipality])
+            commitment = rng.choice(list(Opportunity.Commitment))
+            today = timezone.localdate()
+            rows.append(
+                Opportunity(
+                    organisation=organisation,
+                    title=f"{title} in {hood.name}",
+                    description=description,
+                    min_dutch_level=level,
+                    commitment=commitment,
+                    hours_per_week=rng.choice([1, 2, 3, 4])
+                    if commitment == Opportunity.Commitment.WEEKLY
+                    else None,
+                    starts_on=today if commitment == Opportunity.Commitment.PERIOD else None,
+                    ends_on=today + timedelta(days=90)
+                    if commitment == Opportunity.Commitment.PERIOD
+                    else None,
+                    neighbourhood=hood,
+                    address=f"{rng.choice(STREETS[municipality])} {rng.randint(1, 250)}",
+                    is_remote=rng.random() < 0.1,
+                    places=rng.choice([1, 1, 2, 3, 5]),
+                    needs_vog=rng.random() < 0.3,
+                    open_to_newcomers=rng.random() < 0.7,
+                    status=Opportunity.Status.PUBLISHED,
+                )
+            )
+            links.append(([by_slug[s] for s in skill_slugs if s in by_slug], codes))
+        Opportunity.objects.bulk_create(rows, batch_size=2000)
+        skill_through = Opportunity.skills.through
+        language_through = Opportunity.languages.through
+        skill_through.objects.bulk_create(
+            [
+                skill_through(opportunity_id=row.pk, skill_id=skill.pk)
+                for row, (row_skills, _codes) in zip(rows, links, strict=True)
+                for skill in row_skills
+            ],
+            batch_size=5000,
+        )
+        language_through.objects.bulk_create(
+            [
+                language_through(opportunity_id=row.pk, language_id=languages[code].pk)
+                for row, (_skills, codes) in zip(rows, links, strict=True)
+                for code in codes
+            ],
+            batch_size=5000,
+        )
+
+    def _volunteers(self, rng, count, neighbourhoods, languages, skills, demo_volunteer):
+        now = timezone.now()
+        existing = set(
+            User.objects.filter(email__startswith="vrijwilliger-").values_list("email", flat=True)
+        )
+        users = [
+            User(email=email, name=f"Vrijwilliger {number}", password="!")
+            for number in range(count)
+            if (email := f"vrijwilliger-{number}@example.org") not in existing
+        ]
+        User.objects.bulk_create(users, batch_size=5000)
+        users = list(User.objects.filter(email__in=[u.email for u in users]))
+        if not VolunteerProfile.objects.filter(user=demo_volunteer).exists():
+            users.append(demo_volunteer)
+        # A realistic skew: most volunteers speak Dutch; a few languages are common, many rare.
+        common, rare = (
+            ["nl", "en", "ar", "tr"],
+            [c for c in languages if c not in {"nl", "en", "ar", "tr"}],
+        )
+        profiles, profile_languages, profile_skills = [], [], []
+        for user in users:
+            profiles.append(
+                VolunteerProfile(
+                    user=user,
+                    display_name=user.name.split()[0] if user.name else user.email,
+                    bio="Ik help graag mensen in mijn wijk.",
+                    neighbourhood=rng.choice(neighbourhoods),
+                    availability=rng.randint(1, ALL_WEEK),
+                    hours_per_week=rng.choice([1, 2, 4, 8]),
+                    buddy_capacity=rng.choice([0, 0, 1, 1, 2]),
+                    prefers_adults=True,
+                    prefers_teens=rng.random() < 0.3,
+                    has_vog=(has_vog := rng.random() < 0.4),
+                    vog_date=timezone.localdate() - timedelta(days=rng.randint(10, 900))
+                    if has_vog
+                    else None,
+                    privacy_consent_version=settings.PRIVACY_STATEMENT_VERSION,
+                    privacy_consent_at=now,
+                )
+            )
+        VolunteerProfile.objects.bulk_create(profiles, batch_size=5000)
+        for profile in profiles:
+            codes = {"nl"} if rng.random() < 0.85 else set()
+            codes.add(rng.choice(common) if rng.random() < 0.7 else rng.choice(rare))
+            for code in codes:
+                level = (
+                    LanguageLevel.NATIVE
+                    if code != "nl"
+                    else rng.choice(
+                        [LanguageLevel.B1, LanguageLevel.B2, LanguageLevel.C1, LanguageLevel.NATIVE]
+                    )
+                )
+                profile_languages.append(
+                    VolunteerLanguage(profile=profile, language=languages[code], level=level)
+                )
+            for skill in rng.sample(skills, k=min(len(skills), rng.randint(1, 3))):
+                profile_skills.append(
+                    VolunteerProfile.skills.through(
+                        volunteerprofile_id=profile.pk, skill_id=skill.pk
+                    )
+                )
+        VolunteerLanguage.objects.bulk_create(profile_languages, batch_size=5000)
+        VolunteerProfile.skills.through.objects.bulk_create(profile_skills, batch_size=5000)
+
+
+# (title, description, skill slugs, language codes, minimum Dutch level)
+OPPORTUNITY_TEMPLATES = [
+    (
+        "Taalmaatje voor een statushouder",
+        "Oefen een uur per week Nederlands met een nieuwe buurtbewoner: boodschappen doen, "
+        "praten over het nieuws, samen een formulier invullen.",
+        ["taalmaatje", "gesprekken"],
+        ["nl"],
+        "B2",
+    ),
+    (
+        "Gastvrouw of gastheer taalcafé",
+        "Ontvang bezoekers van het taalcafé, schenk koffie en zorg dat iedereen aan een tafel "
+        "terechtkomt.",
+        ["organiseren", "gesprekken"],
+        ["nl", "en"],
+        "B1",
+    ),
+    (
+        "Hulp bij brieven en formulieren",
+        "Help bewoners hun post te begrijpen en te beantwoorden. Je leert het werk in een korte "
+        "training.",
+        ["administratie", "geld"],
+        ["nl", "ar", "tr"],
+        "C1",
+    ),
+    (
+        "Kookvrijwilliger buurtmaaltijd",
+        "Kook één keer per maand mee voor de buurtmaaltijd: 40 gasten, veel gezelligheid.",
+        ["koken"],
+        [],
+        "",
+    ),
+    (
+        "Voetbaltrainer voor tieners",
+        "Train op woensdagmiddag een groep jongeren van 12-16 jaar op het Cruijff Court.",
+        ["sport", "jongeren"],
+        ["nl"],
+        "A2",
+    ),
+    (
+        "Chauffeur voor ouderen",
+        "Breng ouderen met de buurtauto naar de huisarts of het ziekenhuis.",
+        ["vervoer", "ouderen"],
+        ["nl"],
+        "B1",
+    ),
+    (
+        "Tolk Arabisch–Nederlands",
+        "Tolk bij gesprekken tussen nieuwkomers en instanties, op afspraak.",
+        ["tolken"],
+        ["ar", "nl"],
+        "B2",
+    ),
+    (
+        "Tolk Tigrinya–Nederlands",
+        "Help Eritrese nieuwkomers en organisaties elkaar te begrijpen.",
+        ["tolken"],
+        ["ti", "nl"],
+        "B1",
+    ),
+    (
+        "Digihulp in de bibliotheek",
+        "Help mensen met hun telefoon, DigiD en e-mail. Geduld is belangrijker dan kennis.",
+        ["computer"],
+        ["nl"],
+        "B1",
+    ),
+    (
+        "Klusjesman of -vrouw",
+        "Kleine reparaties bij mensen thuis die het zelf niet meer kunnen.",
+        ["klussen"],
+        [],
+        "A2",
+    ),
+    (
+        "Maatje voor een jongere",
+        "Trek een half jaar op met een jongere die een steuntje in de rug kan gebruiken.",
+        ["jongeren", "gesprekken"],
+        ["nl"],
+        "B2",
+    ),
+    (
+        "Helpende hand bij de ontmoetingsmiddag",
+        "Zet tafels klaar, maak een praatje en ruim samen op. Ook fijn voor nieuwkomers die "
+        "Nederlands willen oefenen.",
+        ["organiseren"],
+        [],
+        "A1",
+    ),
+]

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from volunteers.models import HoursEntry, Skill, VolunteerLanguage, VolunteerProfile
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name_nl", "name_en", "slug"]
+    search_fields = ["name_nl", "name_en"]
+    prepopulated_fields = {"slug": ["name_nl"]}
+
+
+class VolunteerLanguageInline(admin.TabularInline):
+    model = VolunteerLanguage
+    extra = 0
+    autocomplete_fields = ["language"]
+
+
+@admin.register(VolunteerProfile)
+class VolunteerProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name",
+        "neighbourhood",
+        "hours_per_week",
+        "buddy_capacity",
+        "has_vog",
+        "paused_until",
+    ]
+    list_filter = [
+        "neighbourhood__municipality",
+        "has_vog",
+        "prefers_teens",
+        "skills",
+        "languages__language",
+    ]
+    search_fields = ["display_name", "user__email", "postal_code", "other_skills"]
+    list_select_related = ["neighbourhood"]
+    autocomplete_fields = ["user", "neighbourhood"]
+    filter_horizontal = ["skills"]
+    inlines = [VolunteerLanguageInline]
+    readonly_fields = ["privacy_consent_version", "privacy_consent_at", "created_at"]
+
+
+@admin.register(HoursEntry)
+class HoursEntryAdmin(admin.ModelAdmin):
+    list_display = ["volunteer", "organisation", "date", "hours", "status"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["volunteer__email", "organisation__name", "note"]
+    date_hierarchy = "date"
+    list_select_related = ["volunteer", "organisation"]
+    raw_id_fields = ["volunteer", "opportunity", "activity", "decided_by"]

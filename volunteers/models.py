@@ -1,0 +1,274 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Skill(models.Model):
+    """A skill from the curated list coordinators keep (volunteers add their own words too)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_nl = models.CharField(_("name in Dutch"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+
+    class Meta:
+        ordering = ["name_nl"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+
+class LanguageLevel(models.TextChoices):
+    """CEFR levels, and mother tongue above them. `rank` orders them for comparisons."""
+
+    A1 = "A1", _("A1 (beginner)")
+    A2 = "A2", _("A2 (elementary)")
+    B1 = "B1", _("B1 (intermediate)")
+    B2 = "B2", _("B2 (upper intermediate)")
+    C1 = "C1", _("C1 (advanced)")
+    C2 = "C2", _("C2 (proficient)")
+    NATIVE = "native", _("Mother tongue")
+
+    @classmethod
+    def rank(cls, level: str) -> int:
+        return [choice.value for choice in cls].index(level) + 1 if level else 0
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class DayPart(models.IntegerChoices):
+    MORNING = 0, _("morning")
+    AFTERNOON = 1, _("afternoon")
+    EVENING = 2, _("evening")
+
+
+def availability_bit(weekday: int, part: int) -> int:
+    """Weekly availability is a 21-bit mask: one bit per weekday and part of the day, so that
+    matching can compare two people's weeks with one AND."""
+    return 1 << (weekday * 3 + part)
+
+
+AVAILABILITY_SLOTS = [
+    (availability_bit(day, part), day, part) for day in Weekday.values for part in DayPart.values
+]
+ALL_WEEK = sum(bit for bit, _, _ in AVAILABILITY_SLOTS)
+
+postal_code_validator = RegexValidator(
+    r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Enter a Dutch postal code, such as 7511 AB.")
+)
+
+
+class VolunteerProfileQuerySet(models.QuerySet):
+    def available(self, today=None):
+        """Volunteers who are active now: not paused, account active."""
+        today = today or timezone.localdate()
+        return self.filter(user__is_active=True).filter(
+            Q(paused_until__isnull=True) | Q(paused_until__lt=today)
+        )
+
+
+class VolunteerProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile"
+    )
+    display_name = models.CharField(_("name shown to others"), max_length=80)
+    bio = models.TextField(_("about me"), max_length=1500, blank=True)
+    neighbourhood = models.ForeignKey(
+        "initiatives.Neighbourhood",
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    postal_code = models.CharField(
+        _("postal code"), max_length=7, blank=True, validators=[postal_code_validator]
+    )
+    skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True)
+    other_skills = models.CharField(
+        _("other skills, in your own words"), max_length=300, blank=True
+    )
+    availability = models.PositiveIntegerField(
+        _("weekly availability"),
+        default=0,
+        validators=[MaxValueValidator(ALL_WEEK)],
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"), default=2, validators=[MaxValueValidator(60)]
+    )
+    buddy_capacity = models.PositiveSmallIntegerField(
+        _("how many people you can be a buddy to at once"),
+        default=0,
+        validators=[MaxValueValidator(5)],
+    )
+    prefers_adults = models.BooleanField(_("I like to work with adults"), default=True)
+    prefers_teens = models.BooleanField(_("I like to work with teenagers"), default=False)
+    has_vog = models.BooleanField(_("I have a certificate of conduct (VOG)"), default=False)
+    vog_date = models.DateField(_("date of the certificate of conduct"), null=True, blank=True)
+    paused_until = models.DateField(
+        _("pause until"),
+        null=True,
+        blank=True,
+        help_text=_("While paused, you get no new requests or suggestions."),
+    )
+    is_visible = models.BooleanField(
+        _("organisations may see my profile"),
+        default=True,
+        help_text=_(
+            "Your name, neighbourhood, skills, languages and 'about me'; never your "
+            "e-mail address or postal code."
+        ),
+    )
+    privacy_consent_version = models.CharField(_("privacy statement version"), max_length=20)
+    privacy_consent_at = models.DateTimeField(_("privacy statement accepted"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VolunteerProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer profile")
+        verbose_name_plural = _("volunteer profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(has_vog=False) | Q(vog_date__isnull=False), name="vog_has_a_date"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("volunteers:profile_public", kwargs={"pk": self.pk})
+
+    @property
+    def is_paused(self) -> bool:
+        return bool(self.paused_until and self.paused_until >= timezone.localdate())
+
+    def has_slot(self, weekday: int, part: int) -> bool:
+        return bool(self.availability & availability_bit(weekday, part))
+
+
+class VolunteerLanguage(models.Model):
+    profile = models.ForeignKey(
+        VolunteerProfile, on_delete=models.CASCADE, related_name="languages"
+    )
+    language = models.ForeignKey(
+        "initiatives.Language", verbose_name=_("language"), on_delete=models.PROTECT
+    )
+    level = models.CharField(_("level"), max_length=10, choices=LanguageLevel.choices)
+
+    class Meta:
+        ordering = ["language__name_nl"]
+        verbose_name = _("language spoken")
+        verbose_name_plural = _("languages spoken")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "language"], name="volunteer_language_once")
+        ]
+
+    def __str__(self):
+        return f"{self.language} ({self.get_level_display()})"
+
+
+class HoursEntryQuerySet(models.QuerySet):
+    def monthly_totals(self):
+        """Hours per calendar month, confirmed and all, newest month first."""
+        from django.db.models.functions import TruncMonth
+
+        return (
+            self.annotate(month=TruncMonth("date"))
+            .values("month")
+            .annotate(
+                total=Sum("hours"),
+                confirmed=Sum("hours", filter=Q(status=HoursEntry.Status.CONFIRMED)),
+            )
+            .order_by("-month")
+        )
+
+
+class HoursEntry(models.Model):
+    """Hours a volunteer gave, for an opportunity or activity; the organisation confirms."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Not confirmed")
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hours_entries"
+    )
+    organisation = models.ForeignKey(
+        "initiatives.Organisation", on_delete=models.CASCADE, related_name="hours_entries"
+    )
+    opportunity = models.ForeignKey(
+        "initiatives.Opportunity",
+        verbose_name=_("volunteer opportunity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    activity = models.ForeignKey(
+        "initiatives.Activity",
+        verbose_name=_("activity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(0.25), MaxValueValidator(24)],
+    )
+    note = models.CharField(_("what you did"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    reply = models.CharField(_("message from the organisation"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("logged"), default=timezone.now)
+
+    objects = HoursEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("hours")
+        verbose_name_plural = _("hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="hours_within_a_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="hours_org_status")]
+
+    def __str__(self):
+        return f"{self.volunteer} {self.date}: {self.hours}"
+
+    @property
+    def subject(self):
+        return self.opportunity or self.activity

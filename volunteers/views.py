@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from initiatives.models import Membership, Response, SignUp
+from volunteers import services
+from volunteers.forms import HoursForm, VolunteerLanguageFormSet, VolunteerProfileForm
+from volunteers.models import HoursEntry, VolunteerProfile
+
+
+def _own_profile(user):
+    return VolunteerProfile.objects.filter(user=user).first()
+
+
+@login_required
+def dashboard(request):
+    """A volunteer's own page: responses, sign-ups, matches, hours."""
+    user = request.user
+    responses = (
+        Response.objects.filter(volunteer=user)
+        .select_related("opportunity__organisation")
+        .order_by("-created_at")[:50]
+    )
+    signups = (
+        SignUp.objects.filter(email=user.email, status__in=SignUp.ACTIVE_STATUSES)
+        .select_related("session__activity")
+        .order_by("session__starts_at")[:50]
+    )
+    entries = HoursEntry.objects.filter(volunteer=user)
+    return render(
+        request,
+        "volunteers/dashboard.html",
+        {
+            "profile": _own_profile(user),
+            "memberships": Membership.objects.filter(user=user).select_related("organisation"),
+            "responses": responses,
+            "signups": signups,
+            "hours": entries.select_related("organisation", "opportunity", "activity")[:20],
+            "monthly": list(entries.monthly_totals()[:12]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    profile = _own_profile(request.user) or VolunteerProfile(
+        user=request.user, display_name=request.user.display_name
+    )
+    data = request.POST if request.method == "POST" else None
+    form = VolunteerProfileForm(data, instance=profile)
+    languages = VolunteerLanguageFormSet(data, instance=profile, prefix="languages")
+    if request.method == "POST":
+        if form.is_valid() and languages.is_valid():
+            services.volunteer_profile_save(
+                profile_form=form, languages_formset=languages, user=request.user
+            )
+            messages.success(request, _("Your profile is saved."))
+            return redirect("volunteers:dashboard")
+        messages.error(request, _("Please check the fields marked below."))
+    return render(
+        request,
+        "volunteers/profile_form.html",
+        {"form": form, "languages": languages, "is_new": profile.pk is None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def profile_public(request, pk):
+    """What others see of a volunteer: only what they chose to show, only when logged in."""
+    profile = get_object_or_404(
+        VolunteerProfile.objects.select_related("neighbourhood", "user"), pk=pk
+    )
+    if not (profile.is_visible or profile.user_id == request.user.pk):
+        raise Http404
+    return render(
+        request,
+        "volunteers/profile_public.html",
+        {
+            "profile": profile,
+            "skills": profile.skills.all(),
+            "languages": profile.languages.select_related("language"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hours_create(request):
+    opportunities, activities = services.hours_subjects(volunteer=request.user)
+    form = HoursForm(
+        request.POST if request.method == "POST" else None,
+        opportunities=opportunities,
+        activities=activities,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hours_log(
+                volunteer=request.user,
+                date=form.cleaned_data["date"],
+                hours=form.cleaned_data["hours"],
+                note=form.cleaned_data["note"],
+                **form.subject_kwargs(),
+            )
+        except services.HoursError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your hours are logged. The organisation confirms them."))
+            return redirect("volunteers:dashboard")
+    return render(
+        request,
+        "volunteers/hours_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def hours_download(request):
+    response = HttpResponse(
+        "\ufeff" + services.hours_csv(volunteer=request.user),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mijn-uren.csv"'
+    return response
