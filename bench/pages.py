@@ -156,17 +156,26 @@ def start_gunicorn(env: dict, port: int, args, logfile: Path) -> subprocess.Pope
     command = [
         str(GUNICORN),
         "mpact.wsgi:application",
-        "--bind", f"{HOST}:{port}",
-        "--workers", str(args.workers),
-        "--worker-class", args.worker_class,
-        "--threads", str(args.threads),
-        "--backlog", "256",
-        "--log-level", "warning",
-        "--error-logfile", str(logfile),
-        "--pid", str(logfile.with_suffix(".pid")),  # run_pages.sh's trap uses it as a backstop
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "256",
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        str(logfile),
+        "--pid",
+        str(logfile.with_suffix(".pid")),  # run_pages.sh's trap uses it as a backstop
     ]
     log(f"gunicorn: {' '.join(command[1:])}")
     # Own process group, so stopping it takes the workers along.
+    env = {**env, "DJANGO_SETTINGS_MODULE": args.app_settings}
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
@@ -291,11 +300,17 @@ def warm_up(port: int, urls: dict, requests: int, concurrency: int) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description="M-Pact page benchmark (see bench/README.md)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the bench database when it already has the right size")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the bench database when it already has the right size",
+    )
     parser.add_argument("--db", default="mpact_bench")
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432",
-                        help="server URL without database name (trust auth by default)")
+    parser.add_argument(
+        "--pg",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="server URL without database name (trust auth by default)",
+    )
     parser.add_argument("--activities", type=int, default=20_000)
     parser.add_argument("--sessions-per-activity", type=int, default=3)
     parser.add_argument("--requests", type=int, default=2000, help="requests per URL")
@@ -305,9 +320,20 @@ def main():
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
-    parser.add_argument("--quiet-wait", type=float, default=120,
-                        help="before each URL, wait up to this many seconds for other work on "
-                        "the machine to stop (0: don't)")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=120,
+        help="before each URL, wait up to this many seconds for other work on "
+        "the machine to stop (0: don't)",
+    )
+    parser.add_argument(
+        "--app-settings",
+        default="bench.settings",
+        help="settings module for gunicorn only (e.g. a what-if variant "
+        "from bench/whatif/); queries are always counted with bench.settings",
+    )
+    parser.add_argument("--tag", default="", help="suffix for the result files")
     parser.add_argument("--only", nargs="*", choices=ORDER, help="measure only these URLs")
     parser.add_argument("--out-dir", type=Path, default=BENCH / "results")
     args = parser.parse_args()
@@ -340,9 +366,14 @@ def main():
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {
                 "cpus": os.cpu_count(),
-                "cpu_model": next((line.split(":", 1)[1].strip() for line in
-                                   Path("/proc/cpuinfo").read_text().splitlines()
-                                   if line.startswith("model name")), platform.processor()),
+                "cpu_model": next(
+                    (
+                        line.split(":", 1)[1].strip()
+                        for line in Path("/proc/cpuinfo").read_text().splitlines()
+                        if line.startswith("model name")
+                    ),
+                    platform.processor(),
+                ),
                 "python": platform.python_version(),
             },
             "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
@@ -359,8 +390,14 @@ def main():
             log(f"recreating database {args.db}")
             recreate_database(args.pg, args.db)
             log(f"migrate: {manage(env, 'migrate', '--no-input', '-v0'):.1f} s")
-            seconds = manage(env, "seed_demo", "--activities", str(args.activities),
-                             "--sessions-per-activity", str(args.sessions_per_activity))
+            seconds = manage(
+                env,
+                "seed_demo",
+                "--activities",
+                str(args.activities),
+                "--sessions-per-activity",
+                str(args.sessions_per_activity),
+            )
             log(f"seed_demo: {seconds:.1f} s")
             result["seed_seconds"] = round(seconds, 2)
             counts = table_counts(args.pg, args.db)
@@ -376,19 +413,34 @@ def main():
 
         # 3. Queries per page and EXPLAIN ANALYZE (also picks the concrete URLs).
         queries_file = args.out_dir / "queries.json"
-        subprocess.run([str(PYTHON), str(BENCH / "queries.py"), "--out", str(queries_file)],
-                       cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [str(PYTHON), str(BENCH / "queries.py"), "--out", str(queries_file)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         queries = json.loads(queries_file.read_text())
         urls = {name: queries["urls"][name] for name in ORDER if not args.only or name in args.only}
         if "health" not in urls:
             urls = {"health": queries["urls"]["health"], **urls}
         result["urls"] = urls
-        result["queries"] = {name: {k: page[k] for k in ("queries", "results_found",
-                                                         "slowest_query_ms", "median_sql_ms",
-                                                         "median_python_ms")}
-                             for name, page in queries["pages"].items()}
-        result["explain"] = {name: {k: v for k, v in e.items() if k not in ("plan", "sql")}
-                             for name, e in queries["explain"].items()}
+        result["queries"] = {
+            name: {
+                k: page[k]
+                for k in (
+                    "queries",
+                    "results_found",
+                    "slowest_query_ms",
+                    "median_sql_ms",
+                    "median_python_ms",
+                )
+            }
+            for name, page in queries["pages"].items()
+        }
+        result["explain"] = {
+            name: {k: v for k, v in e.items() if k not in ("plan", "sql")}
+            for name, e in queries["explain"].items()
+        }
 
         # 4. Gunicorn on loopback.
         port = free_port()
@@ -396,8 +448,12 @@ def main():
         wait_ready(port, gunicorn)
         workers = children_of(gunicorn.pid)
         log(f"gunicorn ready on {HOST}:{port}, {len(workers)} workers")
-        result["gunicorn"] = {"workers": args.workers, "worker_class": args.worker_class,
-                              "threads": args.threads}
+        result["gunicorn"] = {
+            "workers": args.workers,
+            "worker_class": args.worker_class,
+            "threads": args.threads,
+            "settings": args.app_settings,
+        }
 
         log(f"warming up ({args.warmup} requests per URL)")
         warm_up(port, urls, args.warmup, args.concurrency)
@@ -428,15 +484,18 @@ def main():
             # client: other work that competed with the benchmark.
             stats["foreign_cpu_share"] = round(
                 max(0.0, (busy_after - busy_before) - app_cpu - db_cpu - stats["client_cpu_s"])
-                / max(total_after - total_before, 1e-9), 3
+                / max(total_after - total_before, 1e-9),
+                3,
             )
             if args.quiet_wait:
                 stats["background_busy_before"] = round(background, 3)
             stats["queries"] = queries["pages"][name]["queries"]
             stats["path"] = path
             pages[name] = stats
-            log(f"  {stats['rps']} req/s, median {stats['median_ms']} ms, p95 {stats['p95_ms']} ms, "
-                f"errors {stats['errors']}")
+            log(
+                f"  {stats['rps']} req/s, median {stats['median_ms']} ms, "
+                f"p95 {stats['p95_ms']} ms, errors {stats['errors']}"
+            )
         ceiling = pages["health"]["rps"] or 1
         for stats in pages.values():
             stats["fraction_of_ceiling"] = round(stats["rps"] / ceiling, 3)
@@ -450,34 +509,52 @@ def main():
         shutil.rmtree(static_root, ignore_errors=True)
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for target in (args.out_dir / "pages.json", args.out_dir / f"pages-{stamp}.json"):
+    tag = f"-{args.tag}" if args.tag else ""
+    for target in (args.out_dir / f"pages{tag}.json", args.out_dir / f"pages{tag}-{stamp}.json"):
         target.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print_table(result)
-    log(f"results: {args.out_dir / 'pages.json'} (and pages-{stamp}.json)")
+    log(f"results: {args.out_dir / f'pages{tag}.json'} (and pages{tag}-{stamp}.json)")
 
 
 def print_table(result: dict) -> None:
     m, g = result["machine"], result["gunicorn"]
-    print(f"\n{result['date']}  {m['cpus']} cores ({m['cpu_model']}), Python {m['python']}, "
-          f"gunicorn {g['workers']}×{g['worker_class']}"
-          + (f"/{g['threads']} threads" if g["worker_class"] == "gthread" else "")
-          + f", {result['config']['concurrency']} client threads")
+    print(
+        f"\n{result['date']}  {m['cpus']} cores ({m['cpu_model']}), Python {m['python']}, "
+        f"gunicorn {g['workers']}×{g['worker_class']}"
+        + (f"/{g['threads']} threads" if g["worker_class"] == "gthread" else "")
+        + f", {result['config']['concurrency']} client threads"
+        + (
+            f", settings {g['settings']}"
+            if g.get("settings", "bench.settings") != "bench.settings"
+            else ""
+        )
+    )
     db = result["database"]
     seed = result.get("seed_seconds")
-    print(f"{db['activities']} activities, {db['sessions']} sessions"
-          + (f", seeded in {seed:.1f} s" if seed else " (reused)"))
-    header = (f"{'page':<20} {'queries':>7} {'req/s':>8} {'median ms':>9} {'p95 ms':>8} "
-              f"{'errors':>6} {'of ceiling':>10} {'CPU ms/req app+pg':>18} {'busy':>5} {'other':>5}")
+    print(
+        f"{db['activities']} activities, {db['sessions']} sessions"
+        + (f", seeded in {seed:.1f} s" if seed else " (reused)")
+    )
+    header = (
+        f"{'page':<20} {'queries':>7} {'req/s':>8} {'median ms':>9} {'p95 ms':>8} "
+        f"{'errors':>6} {'of ceiling':>10} {'CPU ms/req app+pg':>18} {'busy':>5} {'other':>5}"
+    )
     print(header)
     print("-" * len(header))
     for name, s in result["pages"].items():
         cpu = s["cpu_ms_per_request"]
-        print(f"{name:<20} {s['queries']:>7} {s['rps']:>8.1f} {s['median_ms']:>9.1f} "
-              f"{s['p95_ms']:>8.1f} {s['errors']:>6} {s['fraction_of_ceiling']:>9.1%} "
-              f"{cpu['app']:>9.1f}+{cpu['postgres']:<8.1f} {s['machine_busy']:>5.0%} "
-              f"{s['foreign_cpu_share']:>5.0%}"
-              + ("  (time-bounded)" if s["truncated_by_time"] else ""))
+        print(
+            f"{name:<20} {s['queries']:>7} {s['rps']:>8.1f} {s['median_ms']:>9.1f} "
+            f"{s['p95_ms']:>8.1f} {s['errors']:>6} {s['fraction_of_ceiling']:>9.1%} "
+            f"{cpu['app']:>9.1f}+{cpu['postgres']:<8.1f} {s['machine_busy']:>5.0%} "
+            f"{s['foreign_cpu_share']:>5.0%}"
+            + ("  (time-bounded)" if s["truncated_by_time"] else "")
+        )
     verdict = "yes" if result["list_reaches_half_ceiling"] else "NO"
+    print(
+        "busy: whole machine's CPU use during the run; other: share of it used by processes "
+        "other than gunicorn, the bench database's backends and the client"
+    )
     print(f"List pages at ≥ 50% of the ceiling: {verdict}")
 
 

@@ -36,16 +36,41 @@ CATEGORIES = [
     ("DB backend glue", ("django/db/backends/", "django/db/utils")),
     ("forms/widgets (filter form)", ("django/forms/", "django_filters/")),
     ("template engine", ("django/template/", "django/templatetags/")),
-    ("i18n / formats / dates", ("django/utils/translation", "django/utils/formats",
-                                "django/utils/dateformat", "django/utils/timezone",
-                                "gettext", "django/utils/dates")),
+    (
+        "i18n / formats / dates",
+        (
+            "django/utils/translation",
+            "django/utils/formats",
+            "django/utils/dateformat",
+            "django/utils/timezone",
+            "gettext",
+            "django/utils/dates",
+        ),
+    ),
     ("URL reverse", ("django/urls/",)),
-    ("HTML escaping / safestring", ("django/utils/html", "django/utils/safestring",
-                                    "django/utils/functional", "html/__init__")),
-    ("middleware / request / response", ("django/middleware/", "django/contrib/sessions",
-                                         "django/contrib/auth", "django/contrib/messages",
-                                         "django/http/", "django/core/handlers",
-                                         "allauth/", "whitenoise/", "django/test/")),
+    (
+        "HTML escaping / safestring",
+        (
+            "django/utils/html",
+            "django/utils/safestring",
+            "django/utils/functional",
+            "html/__init__",
+        ),
+    ),
+    (
+        "middleware / request / response",
+        (
+            "django/middleware/",
+            "django/contrib/sessions",
+            "django/contrib/auth",
+            "django/contrib/messages",
+            "django/http/",
+            "django/core/handlers",
+            "allauth/",
+            "whitenoise/",
+            "django/test/",
+        ),
+    ),
     ("app code (initiatives, mpact)", ("/initiatives/", "/mpact/")),
 ]
 
@@ -71,19 +96,36 @@ class SqlTimer:
             self.count += 1
 
 
+def backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (from /proc)."""
+    pid = connection.connection.info.backend_pid
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def profile(client: Client, path: str, n: int, top: int) -> None:
     client.get(path)  # warm up
-    # Unprofiled timing first: real wall and SQL time per request.
+    # Unprofiled timing first: real wall and SQL time per request, and CPU time of this
+    # process and of its PostgreSQL backend, which other load on the machine does not inflate.
     timer = SqlTimer()
     with connection.execute_wrapper(timer):
+        pg_before, cpu_before = backend_cpu(), time.process_time()
         started = time.perf_counter()
         for _ in range(n):
             client.get(path)
         wall = (time.perf_counter() - started) / n
+        cpu = (time.process_time() - cpu_before) / n
+        pg_cpu = (backend_cpu() - pg_before) / n
     sql = timer.seconds / n
-    print(f"\n=== {path}: {wall * 1000:.1f} ms per request, of which SQL (execute, incl. "
-          f"round trip) {sql * 1000:.1f} ms in {timer.count // n} queries, Python "
-          f"{(wall - sql) * 1000:.1f} ms (no profiler)")
+    print(
+        f"\n=== {path}: {wall * 1000:.1f} ms per request, of which SQL (execute, incl. "
+        f"round trip) {sql * 1000:.1f} ms in {timer.count // n} queries, Python "
+        f"{(wall - sql) * 1000:.1f} ms (no profiler)"
+    )
+    print(
+        f"CPU per request: Django process {cpu * 1000:.1f} ms, its PostgreSQL backend "
+        f"{pg_cpu * 1000:.1f} ms"
+    )
 
     profiler = cProfile.Profile()
     profiler.enable()
@@ -113,13 +155,19 @@ def profile(client: Client, path: str, n: int, top: int) -> None:
     print("Inclusive time of landmarks:")
     for label, (file_end, func) in landmarks.items():
         best = max(
-            (ct for (filename, _l, name), (_c, _n, _t, ct, _) in stats.stats.items()
-             if filename.endswith(file_end) and name == func),
+            (
+                ct
+                for (filename, _l, name), (_c, _n, _t, ct, _) in stats.stats.items()
+                if filename.endswith(file_end) and name == func
+            ),
             default=0.0,
         )
         print(f"  {label:<44} {best / n * 1000:7.2f} ms")
     print(f"Top {top} functions by exclusive time:")
     stats.sort_stats("tottime").print_stats(top)
+
+
+LIST_TEMPLATE = "initiatives/activity_list.html"
 
 
 def components(path: str, n: int) -> None:
@@ -167,14 +215,22 @@ def components(path: str, n: int) -> None:
     context = {"filterset": filterset, "page": page, "querystring": urlsplit(path).query}
     print(f"Pieces of {path} (ms per request, no profiler, n={n}):")
     print(f"  {'filterset + count + rows + prefetch (SQL and ORM)':<52} {timed(build):7.2f}")
-    print(f"  {'filter form: str() of every field (9 widgets)':<52} "
-          f"{timed(lambda: [str(f) for f in filterset.form]):7.2f}")
-    print(f"  {'20 activity cards (includes/activity_card.html)':<52} "
-          f"{timed(lambda: [card.render({'activity': a}, request) for a in page.object_list]):7.2f}")
-    print(f"  {'page chrome only (base.html, empty content)':<52} "
-          f"{timed(lambda: chrome.render({}, request)):7.2f}")
-    print(f"  {'whole activity_list.html with evaluated rows':<52} "
-          f"{timed(lambda: render_to_string('initiatives/activity_list.html', context, request)):7.2f}")
+    print(
+        f"  {'filter form: str() of every field (9 widgets)':<52} "
+        f"{timed(lambda: [str(f) for f in filterset.form]):7.2f}"
+    )
+    print(
+        f"  {'20 activity cards (includes/activity_card.html)':<52} "
+        f"{timed(lambda: [card.render({'activity': a}, request) for a in page.object_list]):7.2f}"
+    )
+    print(
+        f"  {'page chrome only (base.html, empty content)':<52} "
+        f"{timed(lambda: chrome.render({}, request)):7.2f}"
+    )
+    print(
+        f"  {'whole activity_list.html with evaluated rows':<52} "
+        f"{timed(lambda: render_to_string(LIST_TEMPLATE, context, request)):7.2f}"
+    )
 
 
 def main():
@@ -182,8 +238,11 @@ def main():
     parser.add_argument("paths", nargs="*", default=["/activiteiten/"])
     parser.add_argument("-n", type=int, default=20, help="requests per page")
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("--components", action="store_true",
-                        help="also time the pieces of each list page separately")
+    parser.add_argument(
+        "--components",
+        action="store_true",
+        help="also time the pieces of each list page separately",
+    )
     args = parser.parse_args()
     client = Client(SERVER_NAME="127.0.0.1")
     for path in args.paths:

@@ -49,7 +49,10 @@ def listed_count(params: dict) -> int:
 def pick_urls() -> dict:
     """The URLs the benchmark measures, with concrete ids from this database."""
     cooking_week = {"kind": "cooking", "when": "week"}
-    hoods = [(listed_count({**cooking_week, "neighbourhood": h.pk}), h) for h in Neighbourhood.objects.all()]
+    hoods = [
+        (listed_count({**cooking_week, "neighbourhood": h.pk}), h)
+        for h in Neighbourhood.objects.all()
+    ]
     count, hood = max(hoods, key=lambda pair: (pair[0], -pair[1].pk))
     first = ActivityFilter(QueryDict(""), queryset=Activity.objects.all()).qs.first()
     if first is None:
@@ -125,7 +128,7 @@ def measure(client: Client, path: str, repeat: int) -> dict:
             response = client.get(path)
             wall = time.perf_counter() - started
         assert len(timer.seconds) == len(ctx.captured_queries)
-        runs.append((wall, list(zip(timer.seconds, ctx.captured_queries)), response))
+        runs.append((wall, list(zip(timer.seconds, ctx.captured_queries, strict=True)), response))
     wall, queries, response = runs[-1]
     timed = [(seconds * 1000, q["sql"]) for seconds, q in queries]
     slowest_ms, slowest_sql = max(timed, default=(0.0, ""))
@@ -141,12 +144,12 @@ def measure(client: Client, path: str, repeat: int) -> dict:
         "results_found": int(found.group(1)) if found else None,
         "median_wall_ms": round(statistics.median(wall_ms), 2),
         "median_sql_ms": round(statistics.median(sql_ms), 2),
-        "median_python_ms": round(statistics.median(w - s for w, s in zip(wall_ms, sql_ms)), 2),
+        "median_python_ms": round(
+            statistics.median(w - s for w, s in zip(wall_ms, sql_ms, strict=True)), 2
+        ),
         "slowest_query_ms": round(slowest_ms, 2),
         "slowest_query": slowest_sql,
-        "query_list": [
-            {"ms": round(ms, 3), "kind": kind_of(sql), "sql": sql} for ms, sql in timed
-        ],
+        "query_list": [{"ms": round(ms, 3), "kind": kind_of(sql), "sql": sql} for ms, sql in timed],
     }
 
 
@@ -181,15 +184,21 @@ def main():
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, indent=2, ensure_ascii=False))
 
-    print(f"Database {data['database']}: {data['activities']} activities, "
-          f"{data['sessions']} sessions ({data['upcoming_sessions']} upcoming)\n")
-    print(f"{'page':<20} {'queries':>7} {'found':>6} {'wall ms':>8} {'SQL ms':>7} "
-          f"{'Python ms':>9} {'slowest ms':>10}  path")
+    print(
+        f"Database {data['database']}: {data['activities']} activities, "
+        f"{data['sessions']} sessions ({data['upcoming_sessions']} upcoming)\n"
+    )
+    print(
+        f"{'page':<20} {'queries':>7} {'found':>6} {'wall ms':>8} {'SQL ms':>7} "
+        f"{'Python ms':>9} {'slowest ms':>10}  path"
+    )
     for name, page in pages.items():
         found = "" if page["results_found"] is None else page["results_found"]
-        print(f"{name:<20} {page['queries']:>7} {found:>6} {page['median_wall_ms']:>8.1f} "
-              f"{page['median_sql_ms']:>7.1f} {page['median_python_ms']:>9.1f} "
-              f"{page['slowest_query_ms']:>10.1f}  {page['path']}")
+        print(
+            f"{name:<20} {page['queries']:>7} {found:>6} {page['median_wall_ms']:>8.1f} "
+            f"{page['median_sql_ms']:>7.1f} {page['median_python_ms']:>9.1f} "
+            f"{page['slowest_query_ms']:>10.1f}  {page['path']}"
+        )
     print("\nQueries per page (ms, what):")
     for name, page in pages.items():
         print(f"  {name}:")
@@ -200,8 +209,10 @@ def main():
         print(f"  {name} ({page['slowest_query_ms']:.1f} ms): {page['slowest_query'][:300]}…")
     print("\nEXPLAIN ANALYZE (list pages; count = paginator count, main = the page of rows):")
     for name, result in explains.items():
-        print(f"  {name:<28} exec {result['execution_ms']:>7.2f} ms  plan "
-              f"{result['planning_ms']:>5.2f} ms  indexes: {', '.join(result['indexes_used']) or '-'}")
+        print(
+            f"  {name:<28} exec {result['execution_ms']:>7.2f} ms  plan "
+            f"{result['planning_ms']:>5.2f} ms  indexes: {', '.join(result['indexes_used']) or '-'}"
+        )
     key = "list_filter_search:main"
     if key in explains:
         print(f"\nPlan of {key}:\n{explains[key]['plan']}")

@@ -5,8 +5,9 @@ from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from mpact.models import BilingualName
 
 
 class Neighbourhood(models.Model):
@@ -37,24 +38,14 @@ class Neighbourhood(models.Model):
         return f"{self.name} ({self.municipality})"
 
 
-class Language(models.Model):
+class Language(BilingualName):
     """A language an activity is held in or a person speaks. `code` is ISO 639."""
 
     code = models.CharField(_("code"), max_length=12, unique=True)
-    name_nl = models.CharField(_("name in Dutch"), max_length=80)
-    name_en = models.CharField(_("name in English"), max_length=80)
 
-    class Meta:
-        ordering = ["name_nl"]
+    class Meta(BilingualName.Meta):
         verbose_name = _("language")
         verbose_name_plural = _("languages")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
 
 
 class Organisation(models.Model):

@@ -21,17 +21,19 @@ from initiatives.models import Activity, Opportunity, Organisation, Response, Se
 PAGE_SIZE = 20
 
 
-def activity_list(request):
-    # Always bound (request.GET may be empty) so the listed() narrowing always applies.
-    filterset = ActivityFilter(request.GET, queryset=Activity.objects.all())
+def _filtered_page(request, filterset):
+    """The list page's context: the filter form, one page of results, and the query string
+    without the page number, for links that keep the filters."""
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "initiatives/activity_list.html",
-        {"filterset": filterset, "page": page, "querystring": query.urlencode()},
-    )
+    return {"filterset": filterset, "page": page, "querystring": query.urlencode()}
+
+
+def activity_list(request):
+    # Always bound (request.GET may be empty) so the listed() narrowing always applies.
+    filterset = ActivityFilter(request.GET, queryset=Activity.objects.all())
+    return render(request, "initiatives/activity_list.html", _filtered_page(request, filterset))
 
 
 def activity_detail(request, pk):
@@ -160,14 +162,7 @@ def opportunity_list(request):
         .select_related("organisation", "neighbourhood")
         .prefetch_related("skills", "languages"),
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "initiatives/opportunity_list.html",
-        {"filterset": filterset, "page": page, "querystring": query.urlencode()},
-    )
+    return render(request, "initiatives/opportunity_list.html", _filtered_page(request, filterset))
 
 
 def _visible_opportunity(request, pk):

@@ -4,28 +4,19 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mpact.models import BilingualName
 
-class Skill(models.Model):
+
+class Skill(BilingualName):
     """A skill from the curated list coordinators keep (volunteers add their own words too)."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_nl = models.CharField(_("name in Dutch"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=100)
 
-    class Meta:
-        ordering = ["name_nl"]
+    class Meta(BilingualName.Meta):
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
 
 
 class LanguageLevel(models.TextChoices):

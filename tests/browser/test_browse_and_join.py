@@ -146,9 +146,9 @@ def test_full_session_offers_the_waiting_list_and_a_guest_joins_it(page, catalog
     assert signup.status == SignUp.Status.WAITLISTED
     session.refresh_from_db()
     assert session.seats_taken == session.capacity
-    assert Notification.objects.filter(
-        email="bram@example.org", kind="signup_waitlisted"
-    ).exists()
+    notification = Notification.objects.get(email="bram@example.org")
+    assert notification.kind == "signup_waitlisted"
+    assert [message.to for message in mail.outbox] == [["bram@example.org"]]
 
 
 def test_malformed_email_shows_an_error_and_keeps_the_name(page, catalogue, axe):
