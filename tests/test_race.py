@@ -124,9 +124,7 @@ def test_twenty_guests_race_for_five_places_and_fifteen_join_the_waiting_list(en
     session = SessionFactory(capacity=5)
     emails = [f"guest{i}@example.org" for i in range(20)]
 
-    outcomes = run_together(
-        [signup_job(session.pk, email, join_waitlist=True) for email in emails]
-    )
+    outcomes = run_together([signup_job(session.pk, email, join_waitlist=True) for email in emails])
 
     assert Counter(outcomes) == {
         ("ok", SignUp.Status.CONFIRMED): 5,

@@ -310,9 +310,11 @@ def test_failed_send_is_recorded_released_and_delivered_later(worker, task_log):
         assert before + timedelta(seconds=25) < notification.next_attempt_at
         assert notification.next_attempt_at < timezone.now() + timedelta(seconds=35)
         assert not Notification.objects.due_for_delivery().filter(pk=pk).exists()
-        assert Notification.objects.due_for_delivery(
-            now=notification.next_attempt_at
-        ).filter(pk=pk).exists()
+        assert (
+            Notification.objects.due_for_delivery(now=notification.next_attempt_at)
+            .filter(pk=pk)
+            .exists()
+        )
 
         # Let the back-off pass, then the periodic sweep gets it delivered through the worker.
         Notification.objects.filter(pk=pk).update(next_attempt_at=timezone.now())

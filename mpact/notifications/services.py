@@ -65,6 +65,15 @@ def notification_enqueue(*, notification_id: int) -> bool:
     return True
 
 
+class DeliveryFailed(Exception):
+    """Sending failed; the row is released and due again at `retry_at` (unless given up)."""
+
+    def __init__(self, *, retry_at, given_up: bool):
+        super().__init__(f"delivery failed; next attempt at {retry_at:%H:%M:%S}")
+        self.retry_at = retry_at
+        self.given_up = given_up
+
+
 def notification_claim(*, notification_id: int) -> bool:
     """Take the row for delivery. Only one caller gets True for an undelivered notification."""
     now = timezone.now()
@@ -79,7 +88,9 @@ def notification_claim(*, notification_id: int) -> bool:
 def notification_deliver(*, notification_id: int) -> bool:
     """Send the notification's e-mail if nobody else has. Returns True if this call sent it.
 
-    A failure releases the claim and raises, so that the task retries it.
+    A failure releases the claim, records the error and when to try again (exponential
+    backoff), and raises DeliveryFailed; after NOTIFICATION_MAX_ATTEMPTS it is given up and
+    shows as failed in the admin, where a coordinator can queue it again.
     """
     if not notification_claim(notification_id=notification_id):
         return False
@@ -101,16 +112,19 @@ def notification_deliver(*, notification_id: int) -> bool:
     try:
         message.send()
     except Exception as exc:
+        now = timezone.now()
         backoff = min(30 * 2 ** max(notification.attempts - 1, 0), 3600)
         fields = {
             "claimed_at": None,
-            "next_attempt_at": timezone.now() + timedelta(seconds=backoff),
+            "next_attempt_at": now + timedelta(seconds=backoff),
             "last_error": repr(exc)[:2000],
         }
         if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-            fields["failed_at"] = timezone.now()
+            fields["failed_at"] = now
         Notification.objects.filter(pk=notification_id).update(**fields)
-        raise
+        raise DeliveryFailed(
+            retry_at=fields["next_attempt_at"], given_up="failed_at" in fields
+        ) from exc
     Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="")
     return True
 

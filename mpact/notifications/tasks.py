@@ -1,18 +1,19 @@
 from celery import shared_task
+from django.conf import settings
 
 from mpact.notifications import services
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(bind=True, max_retries=None)
 def deliver_notification(self, notification_id: int) -> bool:
-    return services.notification_deliver(notification_id=notification_id)
+    try:
+        return services.notification_deliver(notification_id=notification_id)
+    except services.DeliveryFailed as failure:
+        if failure.given_up or self.request.retries >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            return False
+        # Retry exactly when the row is due again; the sweep is the safety net if this
+        # message is lost (a worker restart, the broker down).
+        raise self.retry(exc=failure, eta=failure.retry_at) from failure
 
 
 @shared_task

@@ -158,12 +158,15 @@ def test_malformed_email_shows_an_error_and_keeps_the_name(page, catalogue, axe)
     fill_guest_form(page, name="Anouk Jansen", email="anouk@@example")
 
     assert page.url.endswith(signup_href(session))
-    error = page.locator("#id_email-error")
+    error = page.locator("#id_email_error")
     expect(error).to_be_visible()
     expect(error).not_to_be_empty()
     expect(page.locator("input[name=name]")).to_have_value("Anouk Jansen")
-    expect(page.locator("input[name=email]")).to_have_value("anouk@@example")
-    expect(page.locator("input[name=email]")).to_have_attribute("aria-invalid", "true")
+    email = page.locator("input[name=email]")
+    expect(email).to_have_value("anouk@@example")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    # A screen reader announces the error with the field (aria-describedby names its id).
+    expect(email).to_have_accessible_description(re.compile(re.escape(error.inner_text())))
     assert not SignUp.objects.exists()
     assert not Notification.objects.exists()
     axe(page)
@@ -199,7 +202,10 @@ def test_activity_list_without_results_is_accessible(page, catalogue, axe):
 
 def test_activity_list_with_invalid_filters_is_accessible(page, catalogue, axe):
     page.goto(f"{LIST_URL}?date_from=2030-05-10&date_to=2030-05-01")
-    expect(page.locator("#id_date_to-error")).to_be_visible()
+    expect(page.locator("#id_date_to_error")).to_be_visible()
+    expect(page.locator("#id_date_to")).to_have_accessible_description(
+        re.compile(re.escape(page.locator("#id_date_to_error").inner_text()))
+    )
     axe(page)
 
 
@@ -224,8 +230,12 @@ def test_guest_signup_form_with_errors_is_accessible(page, catalogue, axe):
     page.goto(signup_href(catalogue.sessions["walk_noord"][0]))
     with page.expect_navigation():
         page.locator("main form[method=post] button[type=submit]").click()  # nothing filled in
-    expect(page.locator("#id_name-error")).to_be_visible()
-    expect(page.locator("#id_email-error")).to_be_visible()
+    for name in ("name", "email"):
+        error = page.locator(f"#id_{name}_error")
+        expect(error).to_be_visible()
+        expect(page.locator(f"#id_{name}")).to_have_accessible_description(
+            re.compile(re.escape(error.inner_text()))
+        )
     axe(page)
 
 
