@@ -129,6 +129,18 @@ def test_hidden_profiles_show_only_to_their_owner(client):
     assert client.get(hidden.get_absolute_url()).status_code == 200
 
 
+def test_a_hidden_profile_shows_to_organisations_the_volunteer_responded_to(
+    client, organisation, org_member
+):
+    hidden = VolunteerProfileFactory(is_visible=False)
+    client.force_login(org_member)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    ResponseFactory(
+        opportunity=OpportunityFactory(organisation=organisation), volunteer=hidden.user
+    )
+    assert client.get(hidden.get_absolute_url()).status_code == 200
+
+
 def test_public_profile_never_shows_e_mail_or_postal_code(client):
     profile = VolunteerProfileFactory(postal_code="7511 AB", bio="Hallo")
     client.force_login(UserFactory())

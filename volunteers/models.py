@@ -153,6 +153,15 @@ class VolunteerProfile(models.Model):
     def is_paused(self) -> bool:
         return bool(self.paused_until and self.paused_until >= timezone.localdate())
 
+    def is_visible_to(self, user) -> bool:
+        """Organisations see a profile when its volunteer allows it, or when the volunteer
+        responded to one of their opportunities (they need to know who responded)."""
+        if not user.is_authenticated:
+            return False
+        if self.is_visible or self.user_id == user.pk:
+            return True
+        return self.user.responses.filter(opportunity__organisation__members=user).exists()
+
     def has_slot(self, weekday: int, part: int) -> bool:
         return bool(self.availability & availability_bit(weekday, part))
 

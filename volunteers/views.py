@@ -75,7 +75,7 @@ def profile_public(request, pk):
     profile = get_object_or_404(
         VolunteerProfile.objects.select_related("neighbourhood", "user"), pk=pk
     )
-    if not (profile.is_visible or profile.user_id == request.user.pk):
+    if not profile.is_visible_to(request.user):
         raise Http404
     return render(
         request,
