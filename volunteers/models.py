@@ -124,7 +124,7 @@ class VolunteerProfile(models.Model):
         default=True,
         help_text=_(
             "Your name, neighbourhood, skills, languages and 'about me'; never your "
-            "e-mail address or postal code."
+            "e-mail address or postal code. Organisations you respond to always see it."
         ),
     )
     privacy_consent_version = models.CharField(_("privacy statement version"), max_length=20)
