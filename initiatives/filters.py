@@ -64,9 +64,9 @@ class ActivityFilter(django_filters.FilterSet):
         to_field_name="code",
     )
     audience = django_filters.ChoiceFilter(
-        label=_("For"),
+        label=_("Who is it for"),
         choices=Activity.Audience.choices,
-        empty_label=_("Everyone and all ages"),
+        empty_label=_("Any audience"),
         method="filter_audience",
     )
     when = django_filters.ChoiceFilter(

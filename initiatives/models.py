@@ -356,6 +356,8 @@ class SignUp(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # The language the person used when signing up: their e-mails are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     objects = SignUpQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from initiatives.calendar import session_ics
@@ -25,7 +26,7 @@ from initiatives.models import (
     Session,
     SignUp,
 )
-from mpact.notifications.services import notification_create
+from mpact.notifications.services import in_language_of, notification_create
 
 CANCEL_SALT = "initiatives.signup.cancel"
 VIEW_SALT = "initiatives.signup.view"
@@ -72,39 +73,37 @@ def signup_status_url(signup: SignUp) -> str:
 # --- Notifications --------------------------------------------------------------------------
 
 
-def _notify(signup: SignUp, *, kind: str, subject: str, template: str, with_calendar: bool):
-    context = {
-        "signup": signup,
-        "session": signup.session,
-        "activity": signup.session.activity,
-        "cancel_url": signup_cancel_url(signup),
-        "SITE_URL": settings.SITE_URL,
-    }
-    notification_create(
-        user=signup.user,
-        email=signup.email,
-        kind=kind,
-        subject=subject,
-        body=render_to_string(template, context),
-        link=signup_status_url(signup),
-        attachment=("activiteit.ics", "text/calendar", session_ics(signup.session))
-        if with_calendar
-        else None,
-    )
+def _notify(signup: SignUp, *, kind: str, subject, template: str, with_calendar: bool):
+    """Tell the person behind a sign-up, in their language. `subject` is a lazy string with a
+    %(title)s placeholder, translated once the recipient's language is active."""
+    with in_language_of(signup.user, fallback=signup.language):
+        context = {
+            "signup": signup,
+            "session": signup.session,
+            "activity": signup.session.activity,
+            "cancel_url": signup_cancel_url(signup),
+            "SITE_URL": settings.SITE_URL,
+        }
+        notification_create(
+            user=signup.user,
+            email=signup.email,
+            kind=kind,
+            subject=str(subject) % {"title": signup.session.activity.title},
+            body=render_to_string(template, context),
+            link=signup_status_url(signup),
+            attachment=(_("activity") + ".ics", "text/calendar", session_ics(signup.session))
+            if with_calendar
+            else None,
+        )
 
 
 def _notify_confirmed(signup: SignUp, *, promoted: bool = False):
-    activity = signup.session.activity
-    if promoted:
-        subject = _("A place came free: you are signed up for %(title)s") % {
-            "title": activity.title
-        }
-    else:
-        subject = _("You are signed up for %(title)s") % {"title": activity.title}
     _notify(
         signup,
         kind="signup_promoted" if promoted else "signup_confirmed",
-        subject=subject,
+        subject=gettext_lazy("A place came free: you are signed up for %(title)s")
+        if promoted
+        else gettext_lazy("You are signed up for %(title)s"),
         template="initiatives/email/signup_confirmed.txt",
         with_calendar=True,
     )
@@ -167,7 +166,12 @@ def signup_create(
         try:
             with transaction.atomic():
                 signup = SignUp.objects.create(
-                    session=session, user=user, name=name, email=email, status=status
+                    session=session,
+                    user=user,
+                    name=name,
+                    email=email,
+                    status=status,
+                    language=get_language() or "",
                 )
         except IntegrityError:
             raise duplicate from None  # leaving the outer block gives the place back
@@ -178,8 +182,7 @@ def signup_create(
             _notify(
                 signup,
                 kind="signup_waitlisted",
-                subject=_("You are on the waiting list for %(title)s")
-                % {"title": session.activity.title},
+                subject=gettext_lazy("You are on the waiting list for %(title)s"),
                 template="initiatives/email/signup_waitlisted.txt",
                 with_calendar=False,
             )
@@ -265,7 +268,7 @@ def session_reminders_send(*, now=None) -> int:
             _notify(
                 signup,
                 kind="session_reminder",
-                subject=_("Tomorrow: %(title)s") % {"title": signup.session.activity.title},
+                subject=gettext_lazy("Tomorrow: %(title)s"),
                 template="initiatives/email/session_reminder.txt",
                 with_calendar=True,
             )
@@ -290,19 +293,33 @@ def _coordinators():
     return User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP)
 
 
-def _notify_members(organisation, *, kind, subject, body, link, admins_only=False):
+def _notify_members(organisation, *, kind, subject, body, params, link, admins_only=False):
+    """Tell an organisation's members, each in their own language. `subject` and `body` are
+    lazy strings, filled with `params` once the member's language is active."""
     memberships = organisation.memberships.select_related("user").filter(user__is_active=True)
     if admins_only:
         memberships = memberships.filter(role=Membership.Role.ADMIN)
-    for membership in memberships:
-        notification_create(
-            user=membership.user,
-            email=membership.user.email,
-            kind=kind,
-            subject=subject,
-            body=body,
-            link=link,
-        )
+    _notify_users(
+        [m.user for m in memberships],
+        kind=kind,
+        subject=subject,
+        body=body,
+        params=params,
+        link=link,
+    )
+
+
+def _notify_users(users, *, kind, subject, body, params, link):
+    for user in users:
+        with in_language_of(user):
+            notification_create(
+                user=user,
+                email=user.email,
+                kind=kind,
+                subject=str(subject) % params,
+                body=str(body) % params,
+                link=link,
+            )
 
 
 def organisation_register(*, user, neighbourhoods=(), **fields) -> Organisation:
@@ -315,16 +332,16 @@ def organisation_register(*, user, neighbourhoods=(), **fields) -> Organisation:
         organisation.save()
         organisation.neighbourhoods.set(neighbourhoods)
         Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.ADMIN)
-        for coordinator in _coordinators():
-            notification_create(
-                user=coordinator,
-                email=coordinator.email,
-                kind="organisation_registered",
-                subject=_("New organisation to approve: %(name)s") % {"name": organisation.name},
-                body=_("%(person)s registered %(name)s. Check it and approve it in the admin.")
-                % {"person": user.display_name, "name": organisation.name},
-                link=reverse("admin:initiatives_organisation_change", args=[organisation.pk]),
-            )
+        _notify_users(
+            _coordinators(),
+            kind="organisation_registered",
+            subject=gettext_lazy("New organisation to approve: %(name)s"),
+            body=gettext_lazy(
+                "%(person)s registered %(name)s. Check it and approve it in the admin."
+            ),
+            params={"person": user.display_name, "name": organisation.name},
+            link=reverse("admin:initiatives_organisation_change", args=[organisation.pk]),
+        )
     return organisation
 
 
@@ -349,8 +366,11 @@ def organisation_approve(*, organisation: Organisation, by) -> bool:
         _notify_members(
             organisation,
             kind="organisation_approved",
-            subject=_("%(name)s is approved") % {"name": organisation.name},
-            body=_("Your organisation is approved: what you publish is now visible to everyone."),
+            subject=gettext_lazy("%(name)s is approved"),
+            body=gettext_lazy(
+                "Your organisation is approved: what you publish is now visible to everyone."
+            ),
+            params={"name": organisation.name},
             link=reverse("initiatives:manage_dashboard", args=[organisation.slug]),
             admins_only=True,
         )
@@ -513,9 +533,9 @@ def response_create(*, opportunity: Opportunity, volunteer, message: str) -> Res
             _notify_members(
                 opportunity.organisation,
                 kind="response_received",
-                subject=_("New response to %(title)s") % {"title": opportunity.title},
-                body=_("%(name)s responded to %(title)s:\n\n%(message)s")
-                % {
+                subject=gettext_lazy("New response to %(title)s"),
+                body=gettext_lazy("%(name)s responded to %(title)s:\n\n%(message)s"),
+                params={
                     "name": volunteer.volunteer_profile.display_name,
                     "title": opportunity.title,
                     "message": message,
@@ -552,28 +572,27 @@ def response_decide(*, response: Response, accept: bool, reply: str, by) -> Resp
         if accept and accepted + 1 >= opportunity.places:
             opportunity.status = Opportunity.Status.FILLED
             opportunity.save(update_fields=["status", "updated_at"])
-        if accept:
-            subject = _("%(name)s accepted your response") % {"name": opportunity.organisation}
-        else:
-            subject = _("Your response to %(title)s") % {"title": opportunity.title}
-        body = (
-            _("Good news: %(name)s would like you to do '%(title)s'.")
-            if accept
-            else _(
-                "%(name)s has not chosen you for '%(title)s' this time. Thank you for "
-                "responding, and do look at the other opportunities."
+        with in_language_of(response.volunteer):
+            if accept:
+                subject = _("%(name)s accepted your response") % {"name": opportunity.organisation}
+                body = _("Good news: %(name)s would like you to do '%(title)s'.")
+            else:
+                subject = _("Your response to %(title)s") % {"title": opportunity.title}
+                body = _(
+                    "%(name)s has not chosen you for '%(title)s' this time. Thank you for "
+                    "responding, and do look at the other opportunities."
+                )
+            body %= {"name": opportunity.organisation.name, "title": opportunity.title}
+            if response.reply:
+                body += "\n\n" + response.reply
+            notification_create(
+                user=response.volunteer,
+                email=response.volunteer.email,
+                kind="response_accepted" if accept else "response_declined",
+                subject=subject,
+                body=body,
+                link=reverse("volunteers:dashboard"),
             )
-        ) % {"name": opportunity.organisation.name, "title": opportunity.title}
-        if response.reply:
-            body += "\n\n" + response.reply
-        notification_create(
-            user=response.volunteer,
-            email=response.volunteer.email,
-            kind="response_accepted" if accept else "response_declined",
-            subject=subject,
-            body=body,
-            link=reverse("volunteers:dashboard"),
-        )
     return response
 
 

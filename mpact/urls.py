@@ -18,7 +18,7 @@ urlpatterns = [
     path("meldingen/", views.notification_list, name="notifications"),
     path("meldingen/gelezen/", views.notifications_read, name="notifications_read"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("initiatives.urls")),
     path("", include("volunteers.urls")),

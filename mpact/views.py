@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from initiatives.models import Activity
@@ -19,6 +20,17 @@ def home(request):
 def health(request):
     """A trivial view: load balancers poll it, and benchmarks use it as the ceiling."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, and for a logged-in person also remembered on the account,
+    so that e-mails to them come in that language too."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 def privacy(request):

@@ -733,3 +733,25 @@ def test_another_organisation_cannot_touch_our_data(client, organisation, org_me
     assert session.capacity == 5 and Membership.objects.filter(pk=membership.pk).exists()
     assert Opportunity.objects.count() == 1 and not Invitation.objects.exists()
     assert SignUp.objects.count() == 0
+
+
+def test_notifications_are_written_in_the_recipients_language(client, organisation, org_member):
+    opportunity = OpportunityFactory(organisation=organisation)
+    response = ResponseFactory(opportunity=opportunity)
+    response.volunteer.language = "en"
+    response.volunteer.save()
+    client.force_login(org_member)  # the organisation works in Dutch, the default
+    client.post(
+        reverse("initiatives:manage_response_decide", args=[organisation.slug, response.pk]),
+        {"decision": "accept"},
+    )
+    told = Notification.objects.get(kind="response_accepted")
+    assert "accepted your response" in told.subject
+    assert told.language == "en"
+
+
+def test_the_language_switch_is_remembered_on_the_account(client, resident):
+    client.force_login(resident)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    resident.refresh_from_db()
+    assert resident.language == "en"

@@ -121,7 +121,7 @@ VolunteerLanguageFormSet = inlineformset_factory(
 
 
 class HoursForm(forms.Form):
-    subject = forms.ChoiceField(label=_("For"))
+    subject = forms.ChoiceField(label=_("Opportunity or activity"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(
         label=_("Hours"),

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from initiatives.models import Activity, Opportunity, Response, SignUp
-from mpact.notifications.services import notification_create
+from mpact.notifications.services import in_language_of, notification_create
 from volunteers.models import HoursEntry, VolunteerProfile
 
 
@@ -99,21 +99,24 @@ def hours_decide(*, entry: HoursEntry, confirm: bool, by, reply: str = "") -> Ho
         if not updated:
             raise HoursError(_("These hours were already confirmed or declined."), code="decided")
         entry.refresh_from_db()
-        notification_create(
-            user=entry.volunteer,
-            email=entry.volunteer.email,
-            kind="hours_confirmed" if confirm else "hours_rejected",
-            subject=(
+        with in_language_of(entry.volunteer):
+            subject = (
                 _("Your hours of %(date)s are confirmed")
                 if confirm
                 else _("Your hours of %(date)s were not confirmed")
+            ) % {"date": formats.date_format(entry.date, "SHORT_DATE_FORMAT")}
+            body = entry.reply or _("%(hours)s hours for %(subject)s.") % {
+                "hours": formats.number_format(entry.hours, 2),
+                "subject": entry.subject or entry.organisation,
+            }
+            notification_create(
+                user=entry.volunteer,
+                email=entry.volunteer.email,
+                kind="hours_confirmed" if confirm else "hours_rejected",
+                subject=subject,
+                body=body,
+                link=reverse("volunteers:dashboard"),
             )
-            % {"date": entry.date.strftime("%d-%m-%Y")},
-            body=entry.reply
-            or _("%(hours)s hours for %(subject)s.")
-            % {"hours": entry.hours, "subject": entry.subject or entry.organisation},
-            link=reverse("volunteers:dashboard"),
-        )
     return entry
 
 
@@ -122,7 +125,14 @@ def hours_csv(*, volunteer) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        [_("Date"), _("Hours"), _("Organisation"), _("For"), _("What you did"), _("Status")]
+        [
+            _("Date"),
+            _("Hours"),
+            _("Organisation"),
+            _("Opportunity or activity"),
+            _("What you did"),
+            _("Status"),
+        ]
     )
     entries = (
         HoursEntry.objects.filter(volunteer=volunteer)

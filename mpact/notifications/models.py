@@ -44,6 +44,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # The language the text was written in; the e-mail's own words use it too.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     attachment_name = models.CharField(max_length=100, blank=True)
     attachment_mimetype = models.CharField(max_length=100, blank=True)
     attachment_content = models.TextField(blank=True)

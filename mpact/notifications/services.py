@@ -12,11 +12,19 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from mpact.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
+
+
+def in_language_of(user=None, *, fallback: str | None = None):
+    """Write a notification in its recipient's language: their saved choice, else `fallback`
+    (for example the language a guest used), else the site's default, Dutch."""
+    language = getattr(user, "language", "") or fallback or settings.LANGUAGE_CODE
+    return translation.override(language)
 
 
 def notification_create(
@@ -41,6 +49,7 @@ def notification_create(
         body=body,
         kind=kind,
         link=link,
+        language=translation.get_language() or "",
         attachment_name=name,
         attachment_mimetype=mimetype,
         attachment_content=content,
@@ -95,10 +104,13 @@ def notification_deliver(*, notification_id: int) -> bool:
     if not notification_claim(notification_id=notification_id):
         return False
     notification = Notification.objects.get(pk=notification_id)
+    body = notification.body
+    if notification.link:
+        with translation.override(notification.language or settings.LANGUAGE_CODE):
+            body += "\n\n" + _("See it on M-Pact:") + f"\n{settings.SITE_URL}{notification.link}"
     message = EmailMultiAlternatives(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + notification.subject,
-        body=notification.body
-        + (f"\n\n{settings.SITE_URL}{notification.link}" if notification.link else ""),
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.email],
         headers={"X-MPact-Notification": str(notification.pk)},

@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import get_language
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,3 +7,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return True
+
+    def save_user(self, request, user, form, commit=True):
+        # Remember the language the person signed up in: e-mails to them use it.
+        user.language = get_language() or ""
+        return super().save_user(request, user, form, commit=commit)

@@ -478,11 +478,11 @@ def test_new_volunteer_responds_is_accepted_and_gets_hours_confirmed(
     axe(page)
     page.locator(f'main a[href="{HOURS_URL}"]').click()
     form = page.locator("main form[method=post]")
-    form.get_by_label(re.compile(r"^(for|voor)$", re.I)).select_option(
+    form.get_by_label(re.compile(r"^(for|voor):?$", re.I)).select_option(
         label=f"{cook.title} ({organisation.name})"
     )
-    form.get_by_label(re.compile(r"^(date|datum)$", re.I)).fill(today.isoformat())
-    form.get_by_label(re.compile(r"^(hours|uren)$", re.I)).fill("2.5")
+    form.get_by_label(re.compile(r"^(date|datum):?$", re.I)).fill(today.isoformat())
+    form.get_by_label(re.compile(r"^(hours|uren):?$", re.I)).fill("2.5")
     form.get_by_label(re.compile(r"what you did|wat je hebt gedaan", re.I)).fill(
         "Groenten gesneden en soep gekookt"
     )
