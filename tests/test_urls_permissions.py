@@ -5,11 +5,10 @@ without a permission test (after readthedocs' test_privacy_urls.py). Later issue
 """
 
 import pytest
+from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from initiatives import services
-from django.core import signing
-
 from initiatives.models import Activity, Invitation, Opportunity
 from tests.factories import (
     ActivityFactory,
