@@ -26,6 +26,7 @@ from initiatives.models import (
     Session,
     SignUp,
 )
+from mpact.cache import public_pages_changed
 from mpact.notifications.services import in_language_of, notification_create
 
 CANCEL_SALT = "initiatives.signup.cancel"
@@ -186,6 +187,7 @@ def signup_create(
                 template="initiatives/email/signup_waitlisted.txt",
                 with_calendar=False,
             )
+        transaction.on_commit(public_pages_changed)
     return signup
 
 
@@ -207,6 +209,7 @@ def signup_cancel(*, signup: SignUp) -> SignUp | None:
         signup.status = SignUp.Status.CANCELLED
         signup.cancelled_at = timezone.now()
         signup.save(update_fields=["status", "cancelled_at"])
+        transaction.on_commit(public_pages_changed)
         if not was_confirmed:
             return None
         Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - 1)
@@ -362,6 +365,7 @@ def organisation_approve(*, organisation: Organisation, by) -> bool:
         )
         if not approved:
             return False
+        transaction.on_commit(public_pages_changed)
         organisation.refresh_from_db()
         _notify_members(
             organisation,
@@ -504,6 +508,7 @@ def opportunity_set_status(*, opportunity: Opportunity, status: str) -> Opportun
         )
     opportunity.status = status
     opportunity.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(public_pages_changed)
     return opportunity
 
 
@@ -572,6 +577,7 @@ def response_decide(*, response: Response, accept: bool, reply: str, by) -> Resp
         if accept and accepted + 1 >= opportunity.places:
             opportunity.status = Opportunity.Status.FILLED
             opportunity.save(update_fields=["status", "updated_at"])
+            transaction.on_commit(public_pages_changed)
         with in_language_of(response.volunteer):
             if accept:
                 subject = _("%(name)s accepted your response") % {"name": opportunity.organisation}

@@ -17,6 +17,7 @@ from initiatives.forms import (
     ResponseForm,
 )
 from initiatives.models import Activity, Opportunity, Organisation, Response, Session, SignUp
+from mpact.cache import cache_public_page
 
 PAGE_SIZE = 20
 
@@ -30,12 +31,14 @@ def _filtered_page(request, filterset):
     return {"filterset": filterset, "page": page, "querystring": query.urlencode()}
 
 
+@cache_public_page
 def activity_list(request):
     # Always bound (request.GET may be empty) so the listed() narrowing always applies.
     filterset = ActivityFilter(request.GET, queryset=Activity.objects.all())
     return render(request, "initiatives/activity_list.html", _filtered_page(request, filterset))
 
 
+@cache_public_page
 def activity_detail(request, pk):
     activity = get_object_or_404(
         Activity.objects.published().select_related("organisation", "neighbourhood"), pk=pk
@@ -155,6 +158,7 @@ def my_signups(request):
 # --- Opportunities ----------------------------------------------------------------------------
 
 
+@cache_public_page
 def opportunity_list(request):
     filterset = OpportunityFilter(
         request.GET,

@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Public pages (activity and opportunity lists and pages) are kept this long for visitors who
+# are not logged in; a sign-up refreshes them at once. 0 turns it off.
+# (Off in tests, which read each page's context; tests/test_public_cache.py turns it on.)
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING else 30)
+
 # How long a claimed notification may stay unsent before the sweep tries it again (a worker
 # that died mid-send), and how often delivery is attempted before it is given up.
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600)

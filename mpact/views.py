@@ -6,13 +6,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from initiatives.models import Activity
+from mpact.cache import cache_public_page
 from mpact.notifications.models import Notification
 from mpact.notifications.services import notifications_mark_read
 
 
+@cache_public_page
 def home(request):
     upcoming = Activity.objects.listed().order_by("next_starts_at", "pk")[:6]
     return render(request, "home.html", {"upcoming": upcoming})
@@ -23,10 +26,15 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@csrf_exempt
 @require_POST
 def set_language(request):
     """Django's language switch, and for a logged-in person also remembered on the account,
-    so that e-mails to them come in that language too."""
+    so that e-mails to them come in that language too.
+
+    No CSRF token: the worst a forged request can do is switch someone's language, and a
+    token in every page's header would make the public pages impossible to share from the
+    cache (mpact/cache.py)."""
     response = i18n.set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from mpact.users.models import COORDINATORS_GROUP
@@ -18,6 +19,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason="needs the Redis broker: run with REDIS_URL=redis://…")
             )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached pages and rate limits of one test must not
+    leak into the next."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture
