@@ -4,7 +4,7 @@ responses and hours to handle, and its members. Every view finds the organisatio
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +35,11 @@ def _membership(request, slug, *, admin=False) -> Membership:
     return membership
 
 
+def _first(**condition):
+    """An ordering that puts the rows matching `condition` first."""
+    return Case(When(**condition, then=Value(0)), default=Value(1))
+
+
 def _render(request, template, membership, context, status=200):
     context.update({"membership": membership, "organisation": membership.organisation})
     return render(request, template, context, status=status)
@@ -47,7 +52,7 @@ def dashboard(request, slug):
     opportunities = organisation.opportunities.annotate(
         pending=Count("responses", filter=Q(responses__status=Response.Status.PENDING)),
         accepted=Count("responses", filter=Q(responses__status=Response.Status.ACCEPTED)),
-    ).order_by("status", "-created_at")
+    ).order_by(_first(status=Opportunity.Status.PUBLISHED), "status", "-created_at")
     activities = organisation.activities.annotate(session_count=Count("sessions")).order_by("title")
     return _render(
         request,
@@ -184,7 +189,8 @@ def hours(request, slug):
     entries = (
         HoursEntry.objects.filter(organisation=membership.organisation)
         .select_related("volunteer__volunteer_profile", "opportunity", "activity")
-        .order_by("status", "-date")[:200]
+        # Waiting ones first, so that none drops off a busy organisation's page.
+        .order_by(_first(status=HoursEntry.Status.PENDING), "-date", "-pk")[:200]
     )
     return _render(request, "initiatives/manage/hours.html", membership, {"entries": entries})
 

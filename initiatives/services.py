@@ -600,13 +600,3 @@ def response_decide(*, response: Response, accept: bool, reply: str, by) -> Resp
                 link=reverse("volunteers:dashboard"),
             )
     return response
-
-
-def response_withdraw(*, response: Response) -> Response:
-    updated = Response.objects.filter(
-        pk=response.pk, status__in=[Response.Status.PENDING, Response.Status.ACCEPTED]
-    ).update(status=Response.Status.WITHDRAWN)
-    if not updated:
-        raise ResponseError(_("This response can no longer be withdrawn."), code="decided")
-    response.refresh_from_db()
-    return response

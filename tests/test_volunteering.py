@@ -755,3 +755,26 @@ def test_the_language_switch_is_remembered_on_the_account(client, resident):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     resident.refresh_from_db()
     assert resident.language == "en"
+
+
+def test_a_new_privacy_statement_asks_for_consent_again(resident_client, resident, settings):
+    profile = VolunteerProfileFactory(user=resident, privacy_consent_version="2025-01")
+    form = resident_client.get(reverse("volunteers:profile_edit")).context["form"]
+    assert not form["privacy_consent"].value()
+    profile.privacy_consent_version = settings.PRIVACY_STATEMENT_VERSION
+    profile.save()
+    form = resident_client.get(reverse("volunteers:profile_edit")).context["form"]
+    assert form["privacy_consent"].value()
+
+
+def test_pending_hours_come_first(client, organisation, org_member):
+    opportunity = OpportunityFactory(organisation=organisation)
+    old_pending = HoursEntryFactory(
+        opportunity=opportunity, date=timezone.localdate() - timedelta(days=30)
+    )
+    HoursEntryFactory(opportunity=opportunity, status=HoursEntry.Status.CONFIRMED)
+    client.force_login(org_member)
+    entries = client.get(reverse("initiatives:manage_hours", args=[organisation.slug])).context[
+        "entries"
+    ]
+    assert entries[0] == old_pending

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +76,8 @@ class VolunteerProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.privacy_consent_at:
+        # Consent to an older version of the statement does not count: ask again.
+        if self.instance.privacy_consent_version == settings.PRIVACY_STATEMENT_VERSION:
             self.fields["privacy_consent"].initial = True
         self.fields["neighbourhood"].queryset = self.fields["neighbourhood"].queryset.order_by(
             "municipality", "name"
