@@ -179,6 +179,8 @@ def start_gunicorn(env: dict, port: int, args, logfile: Path) -> subprocess.Pope
     log(f"gunicorn: {' '.join(command[1:])}")
     # Own process group, so stopping it takes the workers along.
     env = {**env, "DJANGO_SETTINGS_MODULE": args.app_settings}
+    if args.page_cache is not None:
+        env["PUBLIC_PAGE_CACHE_SECONDS"] = str(args.page_cache)
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
@@ -194,6 +196,25 @@ def stop_gunicorn(proc: subprocess.Popen | None) -> None:
         proc.wait()
     except ProcessLookupError:
         pass
+
+
+def page_cache_seconds(env: dict, args) -> int | None:
+    """PUBLIC_PAGE_CACHE_SECONDS as gunicorn's workers see it (None: the app has none)."""
+    if args.page_cache is not None:
+        return args.page_cache
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(getattr(settings, 'PUBLIC_PAGE_CACHE_SECONDS', None))"
+    )
+    out = subprocess.run(
+        [str(PYTHON), "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": args.app_settings},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return None if out == "None" else int(out)
 
 
 def wait_ready(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
@@ -414,10 +435,19 @@ def main():
         "processes other than the benchmark's (1: keep all)",
     )
     parser.add_argument(
+        "--page-cache",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="PUBLIC_PAGE_CACHE_SECONDS for gunicorn (the micro-cache of public pages for "
+        "anonymous visitors); default: the settings' default. 0 measures every request "
+        "rendered. Queries are always counted with it off.",
+    )
+    parser.add_argument(
         "--app-settings",
         default="bench.settings",
-        help="settings module for gunicorn only (e.g. a what-if variant "
-        "from bench/whatif/); queries are always counted with bench.settings",
+        help="settings module for gunicorn only (a variant to compare); queries are "
+        "always counted with bench.settings",
     )
     parser.add_argument("--tag", default="", help="suffix for the result files")
     parser.add_argument("--only", nargs="*", choices=ORDER, help="measure only these URLs")
@@ -502,7 +532,7 @@ def main():
         subprocess.run(
             [str(PYTHON), str(BENCH / "queries.py"), "--out", str(queries_file)],
             cwd=ROOT,
-            env=env,
+            env={**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"},  # count what a render costs
             check=True,
         )
         queries = json.loads(queries_file.read_text())
@@ -539,6 +569,7 @@ def main():
             "worker_class": args.worker_class,
             "threads": args.threads,
             "settings": args.app_settings,
+            "page_cache_seconds": page_cache_seconds(env, args),
         }
 
         log(f"warming up ({args.warmup} requests per URL)")
@@ -590,6 +621,7 @@ def print_table(result: dict) -> None:
         + (f"/{g['threads']} threads" if g["worker_class"] == "gthread" else "")
         + f", {result['config']['concurrency']} client threads"
         + (f", settings {settings}" if settings != "bench.settings" else "")
+        + f", public page cache {g.get('page_cache_seconds')} s"
     )
     db = result["database"]
     seed = result.get("seed_seconds")
@@ -613,8 +645,9 @@ def print_table(result: dict) -> None:
             f"{s['cpu_bound_rps'] or 0:>15.0f}"
         )
     print(
-        "CPU ms: per request, in gunicorn's workers and in the bench database's backends. "
-        "CPU-bound req/s: cores ÷ that, the rate if nothing else ran."
+        "queries: per render (counted with the page cache off). CPU ms: per request, in "
+        "gunicorn's workers and in the bench database's backends. CPU-bound req/s: cores ÷ "
+        "that, the rate if nothing else ran."
     )
     verdict = "yes" if result["list_reaches_half_ceiling"] else "NO"
     print(f"List pages at ≥ 50% of the ceiling: {verdict}")

@@ -24,6 +24,8 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+# Measure what rendering costs: the micro-cache of public pages stays off here.
+os.environ.setdefault("PUBLIC_PAGE_CACHE_SECONDS", "0")
 
 import django  # noqa: E402
 

@@ -1,6 +1,6 @@
 """An organisation's own pages (beheer): its opportunities, activities and sessions, the
 responses and hours to handle, and its members. Every view finds the organisation through
-`_membership`, so a person who is not a member gets 404 and changes nothing."""
+`membership_or_404`, so a person who is not a member gets 404 and changes nothing."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +24,9 @@ from volunteers import services as volunteer_services
 from volunteers.models import HoursEntry
 
 
-def _membership(request, slug, *, admin=False) -> Membership:
+def membership_or_404(request, slug, *, admin=False) -> Membership:
+    """The person's membership of the organisation `slug` (as administrator if `admin`), or 404:
+    the one permission check of every organisation page."""
     membership = (
         Membership.objects.select_related("organisation")
         .filter(user=request.user, organisation__slug=slug)
@@ -47,7 +49,7 @@ def _render(request, template, membership, context, status=200):
 
 @login_required
 def dashboard(request, slug):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     organisation = membership.organisation
     opportunities = organisation.opportunities.annotate(
         pending=Count("responses", filter=Q(responses__status=Response.Status.PENDING)),
@@ -74,7 +76,7 @@ def dashboard(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_form(request, slug, pk=None):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     opportunity = (
         get_object_or_404(Opportunity, pk=pk, organisation=membership.organisation)
         if pk
@@ -101,7 +103,7 @@ def opportunity_form(request, slug, pk=None):
 @login_required
 @require_POST
 def opportunity_duplicate(request, slug, pk):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     opportunity = get_object_or_404(Opportunity, pk=pk, organisation=membership.organisation)
     copy = services.opportunity_duplicate(opportunity=opportunity)
     messages.success(request, _("A copy is made as a draft. Change what differs and publish it."))
@@ -111,7 +113,7 @@ def opportunity_duplicate(request, slug, pk):
 @login_required
 @require_POST
 def opportunity_status(request, slug, pk):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     opportunity = get_object_or_404(Opportunity, pk=pk, organisation=membership.organisation)
     status = request.POST.get("status", "")
     if status not in Opportunity.Status.values:
@@ -135,7 +137,7 @@ def opportunity_status(request, slug, pk):
 
 @login_required
 def responses(request, slug):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     status = request.GET.get("status", Response.Status.PENDING)
     rows = (
         Response.objects.filter(opportunity__organisation=membership.organisation)
@@ -160,7 +162,7 @@ def responses(request, slug):
 @login_required
 @require_POST
 def response_decide(request, slug, pk):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     response = get_object_or_404(Response, pk=pk, opportunity__organisation=membership.organisation)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -185,7 +187,7 @@ def response_decide(request, slug, pk):
 
 @login_required
 def hours(request, slug):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     entries = (
         HoursEntry.objects.filter(organisation=membership.organisation)
         .select_related("volunteer__volunteer_profile", "opportunity", "activity")
@@ -198,7 +200,7 @@ def hours(request, slug):
 @login_required
 @require_POST
 def hours_decide(request, slug, pk):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     entry = get_object_or_404(HoursEntry, pk=pk, organisation=membership.organisation)
     form = HoursDecisionForm(request.POST)
     if not form.is_valid():
@@ -224,7 +226,7 @@ def hours_decide(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def members(request, slug):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     organisation = membership.organisation
     form = None
     if membership.role == Membership.Role.ADMIN:
@@ -260,7 +262,7 @@ def members(request, slug):
 @login_required
 @require_POST
 def member_remove(request, slug, pk):
-    membership = _membership(request, slug, admin=True)
+    membership = membership_or_404(request, slug, admin=True)
     target = get_object_or_404(Membership, pk=pk, organisation=membership.organisation)
     try:
         services.membership_remove(membership=target, by=request.user)
@@ -277,7 +279,7 @@ def member_remove(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_form(request, slug, pk=None):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     activity = (
         get_object_or_404(Activity, pk=pk, organisation=membership.organisation)
         if pk
@@ -308,7 +310,7 @@ def activity_form(request, slug, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_form(request, slug, activity_pk, pk=None):
-    membership = _membership(request, slug)
+    membership = membership_or_404(request, slug)
     activity = get_object_or_404(Activity, pk=activity_pk, organisation=membership.organisation)
     session = (
         get_object_or_404(Session, pk=pk, activity=activity) if pk else Session(activity=activity)

@@ -44,7 +44,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mpact.apps.MpactAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "mpact.users",
     "mpact.notifications",
-    "mpact",
+    "mpact.apps.MpactConfig",
     "initiatives",
     "volunteers",
     "matching",
@@ -271,6 +271,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.tasks.send_session_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    "remind-stale-help-requests": {
+        "task": "matching.tasks.remind_stale_requests",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "remind-referral-follow-ups": {
+        "task": "matching.tasks.remind_referral_follow_ups",
+        "schedule": crontab(hour=8, minute=5),
+    },
 }
 
 # Public pages (activity and opportunity lists and pages) are kept this long for visitors who
@@ -304,3 +312,7 @@ PRIVACY_STATEMENT_VERSION = "2026-11"
 
 # Django 6 will assume https:// for URLs typed without a scheme; opt in now.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# A waiting help request nobody touched for this many days is flagged, and its coordinator
+# reminded (once per such period).
+HELP_REQUEST_STALE_DAYS = env_int("HELP_REQUEST_STALE_DAYS", 7)

@@ -31,7 +31,7 @@ def status(anonymous, resident, org_member, coordinator):
 
 ALL_200 = status(200, 200, 200, 200)
 MEMBERS_ONLY = status(LOGIN, 200, 200, 200)
-ADMIN_ONLY = status(LOGIN, LOGIN, LOGIN, 200)
+ADMIN_ONLY = status(LOGIN, 404, 404, 200)  # the admin does not exist for non-staff
 GUESTS_ONLY = status(200, 302, 302, 302)
 OWN_ORG_ONLY = status(LOGIN, 404, 200, 404)  # a logged-in person is sent on from login/sign-up
 
@@ -234,7 +234,7 @@ TABLE = [
     ("admin: neighbourhoods", "admin:initiatives_neighbourhood_changelist", None, ADMIN_ONLY),
     ("admin: notifications", "admin:notifications_notification_changelist", None, ADMIN_ONLY),
     # Coordinators do not manage accounts; that is for superusers.
-    ("admin: users", "admin:users_user_changelist", None, status(LOGIN, LOGIN, LOGIN, 403)),
+    ("admin: users", "admin:users_user_changelist", None, status(LOGIN, 404, 404, 403)),
 ]
 
 # URL names of our own URLconfs that need no row: none today. Library URLs (allauth's, the

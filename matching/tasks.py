@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from matching import services
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def remind_stale_requests() -> int:
+    return services.stale_requests_remind()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def remind_referral_follow_ups() -> int:
+    return services.referral_follow_ups_remind()

@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from initiatives.manage_views import membership_or_404
+from matching import services
+from matching.forms import GuestContactForm, HelpRequestForm, OrganisationHelpRequestForm
+from matching.models import HelpRequest
+
+
+@require_http_methods(["GET", "POST"])
+def help_request_create(request):
+    """Ask for help, logged in or not; a guest leaves a first name and a way to reach them."""
+    data = request.POST if request.method == "POST" else None
+    form = HelpRequestForm(data)
+    contact = None if request.user.is_authenticated else GuestContactForm(data)
+    if request.method == "POST" and form.is_valid() and (contact is None or contact.is_valid()):
+        try:
+            with transaction.atomic():
+                if contact is None:
+                    participant = services.participant_for_user(request.user)
+                else:
+                    participant = services.guest_participant_create(
+                        first_name=contact.cleaned_data["first_name"],
+                        phone=contact.cleaned_data["phone"],
+                        email=contact.cleaned_data["email"],
+                    )
+                help_request = services.help_request_create(
+                    participant=participant,
+                    languages=form.cleaned_data["languages"],
+                    by=request.user,
+                    **{
+                        field: form.cleaned_data[field]
+                        for field in [
+                            "kind",
+                            "description",
+                            "neighbourhood",
+                            "availability",
+                            "urgency",
+                        ]
+                    },
+                )
+        except services.HelpRequestError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. A coordinator will contact you. Keep this page: its address "
+                    "shows how your request is doing."
+                ),
+            )
+            return redirect(
+                "matching:help_request_status", token=services.status_token(help_request)
+            )
+    return render(
+        request,
+        "matching/help_request_form.html",
+        {"form": form, "contact": contact},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def help_request_status(request, token):
+    """What the asker may see of their request: its status and the dates it moved, not the
+    coordinators' notes or reasons."""
+    try:
+        help_request = services.help_request_from_token(token)
+    except services.HelpRequestError as error:
+        return render(request, "initiatives/link_invalid.html", {"error": error}, status=400)
+    error = None
+    if request.method == "POST":
+        try:
+            services.help_request_withdraw(
+                help_request=help_request,
+                by=request.user if request.user.is_authenticated else None,
+            )
+        except services.HelpRequestError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Your request is withdrawn."))
+            return redirect(request.path)
+    return render(
+        request,
+        "matching/help_request_status.html",
+        {
+            "help_request": help_request,
+            "steps": help_request.status_changes.only("to_status", "at"),
+            "can_withdraw": services.Status.WITHDRAWN in services.TRANSITIONS[help_request.status],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def my_help_requests(request):
+    rows = HelpRequest.objects.filter(participant__user=request.user).order_by("-created_at")
+    return render(
+        request,
+        "matching/my_help_requests.html",
+        {"rows": [(row, services.status_token(row)) for row in rows]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_help_request(request, slug):
+    membership = membership_or_404(request, slug)
+    form = OrganisationHelpRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.help_request_create(
+            organisation=membership.organisation, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Your request is sent to the coordinators."))
+        return redirect("initiatives:manage_dashboard", slug=slug)
+    return render(
+        request,
+        "matching/organisation_help_request.html",
+        {"form": form, "membership": membership, "organisation": membership.organisation},
+        status=400 if request.method == "POST" else 200,
+    )
