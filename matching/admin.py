@@ -284,19 +284,14 @@ class HelpRequestAdmin(admin.ModelAdmin):
         obj.last_activity_at = timezone.now()
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
-        if not change:
-            return  # the service set the languages
-        super().save_related(request, form, formsets, change)
-
     def save_formset(self, request, form, formset, change):
         if formset.model is RequestNote:
-            for note_form in formset.forms:
-                text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
-                if text:
-                    services.help_request_add_note(
-                        help_request=form.instance, text=text, by=request.user
-                    )
+            # New notes go through the service: it stamps the author and the request's
+            # last-handled time.
+            for note in formset.save(commit=False):
+                services.help_request_add_note(
+                    help_request=form.instance, text=note.text, by=request.user
+                )
             return
         super().save_formset(request, form, formset, change)
 

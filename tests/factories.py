@@ -18,6 +18,7 @@ from initiatives.models import (
     Session,
     SignUp,
 )
+from matching.models import Agency, HelpRequest, Participant
 from mpact.users.models import User
 from volunteers.models import HoursEntry, Skill, VolunteerProfile
 
@@ -197,3 +198,33 @@ class HoursEntryFactory(factory.django.DjangoModelFactory):
     organisation = factory.LazyAttribute(lambda o: o.opportunity.organisation)
     date = factory.LazyFunction(timezone.localdate)
     hours = Decimal("2.50")
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    phone = "0612345678"
+    situation = Participant.Situation.STATUS_HOLDER
+    consent_given = True
+    consent_method = Participant.ConsentMethod.VERBAL
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class HelpRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HelpRequest
+
+    kind = HelpRequest.Kind.LANGUAGE
+    description = "Ik wil graag Nederlands oefenen."
+    participant = factory.SubFactory(ParticipantFactory)
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Sociaal wijkteam {n}")
+    kind = Agency.Kind.SOCIAL_TEAM

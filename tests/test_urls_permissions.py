@@ -7,11 +7,16 @@ without a permission test (after readthedocs' test_privacy_urls.py). Later issue
 import pytest
 from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Activity, Invitation, Opportunity
+from matching import services as services_matching
+from matching.models import Referral
 from tests.factories import (
     ActivityFactory,
+    AgencyFactory,
+    HelpRequestFactory,
     HoursEntryFactory,
     OpportunityFactory,
     OrganisationFactory,
@@ -220,6 +225,55 @@ TABLE = [
         lambda o: {"slug": o["other_organisation"].slug},
         status(LOGIN, 404, 404, 404),
     ),
+    # Help requests (issue 4). Participant and request details live in the admin, for
+    # coordinators only; the asker sees status only, through a signed link.
+    ("ask for help", "matching:help_request_create", None, ALL_200),
+    (
+        "help request status (signed link)",
+        "matching:help_request_status",
+        lambda o: {"token": services_matching.status_token(o["help_request"])},
+        ALL_200,
+    ),
+    (
+        "help request status with a tampered link",
+        "matching:help_request_status",
+        lambda o: {"token": services_matching.status_token(o["help_request"]) + "x"},
+        status(400, 400, 400, 400),
+    ),
+    ("my help requests", "matching:my_help_requests", None, MEMBERS_ONLY),
+    (
+        "an organisation asks for support",
+        "matching:organisation_help_request",
+        lambda o: {"slug": o["organisation"].slug},
+        OWN_ORG_ONLY,
+    ),
+    ("admin: help requests", "admin:matching_helprequest_changelist", None, ADMIN_ONLY),
+    (
+        "admin: a help request",
+        "admin:matching_helprequest_change",
+        lambda o: {"object_id": o["help_request"].pk},
+        ADMIN_ONLY,
+    ),
+    (
+        "admin: a workflow step",
+        "admin:matching_helprequest_workflow",
+        lambda o: {"pk": o["help_request"].pk, "action": "intake"},
+        ADMIN_ONLY,
+    ),
+    (
+        "admin: a referral's outcome",
+        "admin:matching_referral_outcome",
+        lambda o: {"pk": o["referral"].pk},
+        ADMIN_ONLY,
+    ),
+    ("admin: participants", "admin:matching_participant_changelist", None, ADMIN_ONLY),
+    (
+        "admin: a participant",
+        "admin:matching_participant_change",
+        lambda o: {"object_id": o["help_request"].participant_id},
+        ADMIN_ONLY,
+    ),
+    ("admin: agencies", "admin:matching_agency_changelist", None, ADMIN_ONLY),
     ("log in", "account_login", None, GUESTS_ONLY),
     ("sign up for an account", "account_signup", None, GUESTS_ONLY),
     ("password reset", "account_reset_password", None, ALL_200),
@@ -239,7 +293,7 @@ TABLE = [
 
 # URL names of our own URLconfs that need no row: none today. Library URLs (allauth's, the
 # admin's) are covered by the rows above for the pages people use.
-OWN_URLCONFS = {"mpact.urls", "initiatives.urls", "volunteers.urls"}
+OWN_URLCONFS = {"mpact.urls", "initiatives.urls", "volunteers.urls", "matching.urls"}
 
 
 @pytest.fixture
@@ -250,6 +304,7 @@ def objects(db, organisation, org_member):
     opportunity = OpportunityFactory(organisation=organisation)
     volunteer = VolunteerProfileFactory()
     response = ResponseFactory(opportunity=opportunity, volunteer=volunteer.user)
+    help_request = HelpRequestFactory(status="in_intake")
     invitation = Invitation.objects.create(
         organisation=organisation, email="new@example.org", invited_by=org_member
     )
@@ -266,6 +321,13 @@ def objects(db, organisation, org_member):
         "membership": organisation.memberships.get(user=org_member),
         "invitation_token": signing.dumps(invitation.pk, salt=services.INVITATION_SALT),
         "visible_profile": volunteer,
+        "help_request": help_request,
+        "referral": Referral.objects.create(
+            help_request=help_request,
+            agency=AgencyFactory(),
+            reason="Advies",
+            follow_up_on=timezone.localdate(),
+        ),
         "hidden_profile": VolunteerProfileFactory(is_visible=False),
         "activity": activity,
         "session": session,
@@ -308,7 +370,12 @@ def _own_url_names(resolver=None, namespace=""):
                     pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
                 )
         elif isinstance(pattern, URLPattern) and pattern.name:
-            if pattern.callback.__module__.split(".")[0] in {"mpact", "initiatives", "volunteers"}:
+            if pattern.callback.__module__.split(".")[0] in {
+                "mpact",
+                "initiatives",
+                "volunteers",
+                "matching",
+            }:
                 yield namespace + pattern.name
 
 
