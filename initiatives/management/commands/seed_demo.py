@@ -250,6 +250,7 @@ class Command(BaseCommand):
         skills = list(Skill.objects.all())
         self._opportunities(rng, opportunities, neighbourhoods, languages, skills, organisations)
         self._volunteers(rng, volunteers, neighbourhoods, languages, skills, accounts["volunteer"])
+        self._help_requests(rng, neighbourhoods, languages, accounts["coordinator"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
@@ -540,6 +541,87 @@ class Command(BaseCommand):
                 )
         VolunteerLanguage.objects.bulk_create(profile_languages, batch_size=5000)
         VolunteerProfile.skills.through.objects.bulk_create(profile_skills, batch_size=5000)
+
+    def _help_requests(self, rng, neighbourhoods, languages, coordinator):
+        """A few agencies and a realistic intake queue: new, in intake, open, referred."""
+        from matching import services as matching
+        from matching.models import Agency, HelpRequest, Participant
+
+        agencies = [
+            Agency.objects.get_or_create(name=name, defaults={"kind": kind, "phone": phone})[0]
+            for name, kind, phone in [
+                ("Sociaal wijkteam Enschede-Zuid", Agency.Kind.SOCIAL_TEAM, "053 481 00 00"),
+                ("Schuldhulpmaatje Twente", Agency.Kind.DEBT, "053 000 11 22"),
+                ("Het Juridisch Loket", Agency.Kind.LEGAL, "0900 8020"),
+                ("VluchtelingenWerk Oost Nederland", Agency.Kind.REFUGEE, "053 000 33 44"),
+                ("Jongerenwerk Zuidoost", Agency.Kind.YOUTH, "020 000 55 66"),
+            ]
+        ]
+        stories = [
+            (
+                HelpRequest.Kind.PAPERWORK,
+                "Ik krijg brieven van de Belastingdienst die ik niet begrijp.",
+            ),
+            (HelpRequest.Kind.LANGUAGE, "Ik wil Nederlands oefenen, ik heb B1 gehaald."),
+            (HelpRequest.Kind.BUDDY, "Sinds mijn verhuizing ken ik niemand in de wijk."),
+            (HelpRequest.Kind.MONEY, "Ik heb schulden en durf de post niet meer open te maken."),
+            (
+                HelpRequest.Kind.VOLUNTEER_WORK,
+                "Ik was verpleegkundige in Syrië en wil graag helpen.",
+            ),
+            (HelpRequest.Kind.YOUTH, "Mijn zoon van 15 zit veel thuis en heeft geen vrienden."),
+            (HelpRequest.Kind.SOCIAL, "Mijn moeder is 82 en erg eenzaam."),
+        ]
+        first_names = ["Samira", "Yonas", "Olena", "Mohammed", "Fatou", "Ricardo", "Aylin"]
+        situations = list(Participant.Situation)
+        for number in range(21):
+            kind, story = stories[number % len(stories)]
+            participant = Participant.objects.create(
+                first_name=first_names[number % len(first_names)],
+                phone=f"06{rng.randint(10000000, 99999999)}",
+                situation=rng.choice(situations),
+                neighbourhood=rng.choice(neighbourhoods),
+                dutch_level=rng.choice(["A1", "A2", "B1", "B2"]),
+                consent_given=True,
+                consent_method=Participant.ConsentMethod.VERBAL,
+                consent_at=timezone.now(),
+                created_by=coordinator,
+            )
+            participant.languages.set([languages[rng.choice(["ar", "ti", "uk", "tr", "nl"])]])
+            help_request = matching.help_request_create(
+                participant=participant,
+                kind=kind,
+                description=story,
+                neighbourhood=participant.neighbourhood,
+                urgency=rng.choice(list(HelpRequest.Urgency)),
+                by=coordinator,
+            )
+            stage = number % 4
+            if stage >= 1:
+                matching.help_request_start_intake(help_request=help_request, by=coordinator)
+            if stage >= 2:
+                scores = {
+                    name: rng.randint(2, 5)
+                    for name in [
+                        "language",
+                        "daily_activity",
+                        "social_network",
+                        "finances",
+                        "health",
+                        "housing",
+                    ]
+                }
+                matching.help_request_complete_intake(
+                    help_request=help_request, scores=scores, by=coordinator
+                )
+            if stage >= 3:
+                matching.help_request_refer(
+                    help_request=help_request,
+                    agency=rng.choice(agencies),
+                    reason="Professionele hulp nodig.",
+                    follow_up_on=timezone.localdate() + timedelta(days=14),
+                    by=coordinator,
+                )
 
 
 # (title, description, skill slugs, language codes, minimum Dutch level)
