@@ -277,12 +277,13 @@ class HelpRequestAdmin(admin.ModelAdmin):
                     by=request.user,
                 )
             return
+        obj.last_activity_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        # After saving, so the other edits of this save are kept.
         if "assigned_to" in form.changed_data and obj.assigned_to:
             services.help_request_assign(
                 help_request=obj, coordinator=obj.assigned_to, by=request.user
             )
-        obj.last_activity_at = timezone.now()
-        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is RequestNote:
@@ -396,6 +397,8 @@ class HelpRequestAdmin(admin.ModelAdmin):
 
     def outcome_view(self, request, pk):
         referral = get_object_or_404(Referral.objects.select_related("agency"), pk=pk)
+        if not self.has_change_permission(request, referral.help_request):
+            raise PermissionDenied
         back = reverse("admin:matching_helprequest_change", args=[referral.help_request_id])
         form = OutcomeForm(
             request.POST if request.method == "POST" else None,
@@ -582,9 +585,10 @@ class ReferralAdmin(admin.ModelAdmin):
         "referred_on",
         "follow_up_on",
         "by",
+        "outcome",
         "outcome_recorded_at",
     ]
-    fields = readonly_fields + ["outcome"]
+    fields = readonly_fields  # the outcome is recorded from the request's page (the service)
 
     def has_add_permission(self, request):
         return False  # referrals are made from a request's page, through the workflow

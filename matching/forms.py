@@ -21,21 +21,26 @@ class HelpRequestForm(forms.ModelForm):
             "availability": _("For example: weekday mornings, or Saturday."),
         }
 
-    def __init__(self, *args, kinds=HelpRequest.PERSONAL_KINDS, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
-
-
-class GuestContactForm(forms.Form):
-    """Who to reach, for someone without an account."""
-
-    first_name = forms.CharField(label=_("Your first name"), max_length=100)
-    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail address"), required=False)
     consent = forms.BooleanField(
         label=_("I agree that M-Pact keeps these details to help me."),
         error_messages={"required": _("Without your consent we cannot take your request.")},
     )
+
+    def __init__(self, *args, kinds=HelpRequest.PERSONAL_KINDS, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No kind chosen for the person: an empty first choice, so that they pick one.
+        self.fields["kind"].choices = [("", "---------")] + [
+            (kind.value, kind.label) for kind in kinds
+        ]
+
+
+class GuestContactForm(forms.Form):
+    """Who to reach, for someone without an account. (Consent is asked of everyone, in
+    HelpRequestForm.)"""
+
+    first_name = forms.CharField(label=_("Your first name"), max_length=100)
+    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -236,7 +236,8 @@ def help_request_complete_intake(
 def help_request_refer(
     *, help_request: HelpRequest, agency: Agency, reason: str, follow_up_on, by
 ) -> Referral:
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise HelpRequestError(_("Say why you refer this request."), code="reason")
     today = timezone.localdate()
     if follow_up_on < today:
@@ -253,7 +254,7 @@ def help_request_refer(
         return Referral.objects.create(
             help_request=help_request,
             agency=agency,
-            reason=reason.strip(),
+            reason=reason,
             referred_on=today,
             follow_up_on=follow_up_on,
             by=by,

@@ -71,7 +71,7 @@ def test_a_visitor_asks_for_help_without_an_account(client, coordinator):
 
 
 def test_a_logged_in_resident_asks_and_finds_it_back(resident_client, resident):
-    resident_client.post(ASK, request_data(first_name="", phone="", consent=""))
+    resident_client.post(ASK, request_data(first_name="", phone=""))
     help_request = HelpRequest.objects.get()
     assert help_request.participant.user == resident
     rows = resident_client.get(reverse("matching:my_help_requests")).context["rows"]
@@ -84,6 +84,8 @@ def test_a_logged_in_resident_asks_and_finds_it_back(resident_client, resident):
         ({"description": ""}, "description"),
         ({"kind": "more_volunteers"}, "kind"),  # an organisation's kind, not a person's
         ({"urgency": "yesterday"}, "urgency"),
+        ({"kind": ""}, "kind"),
+        ({"consent": ""}, "consent"),
     ],
 )
 def test_bad_request_input_keeps_what_was_typed(client, overrides, field):
@@ -100,7 +102,6 @@ def test_bad_request_input_keeps_what_was_typed(client, overrides, field):
         ({"first_name": ""}, "first_name"),
         ({"phone": "", "email": ""}, "phone"),
         ({"phone": "", "email": "not-an-address"}, "email"),
-        ({"consent": ""}, "consent"),
     ],
 )
 def test_bad_contact_details_keep_what_was_typed(client, overrides, field):
@@ -416,6 +417,53 @@ def test_a_request_needs_exactly_one_asker(coordinator_client, organisation):
     )
     assert response.status_code == 200
     assert not HelpRequest.objects.exists()
+
+
+def test_logged_in_residents_give_consent_too(resident_client):
+    response = resident_client.post(ASK, request_data(consent=""))
+    assert response.status_code == 400 and "consent" in response.context["form"].errors
+    assert not HelpRequest.objects.exists()
+
+
+def test_assigning_keeps_the_other_edits_of_the_same_save(coordinator_client, coordinator):
+    help_request = HelpRequestFactory(status=Status.OPEN)
+    url = reverse("admin:matching_helprequest_change", args=[help_request.pk])
+    form = coordinator_client.get(url).context["adminform"].form
+    data = {
+        field: form[field].value() or ""
+        for field in ["participant", "kind", "description", "neighbourhood", "availability"]
+    }
+    data.update(
+        urgency="high",
+        description="Nieuwe omschrijving",
+        assigned_to=coordinator.pk,
+        **{
+            f"{prefix}-{key}": 0
+            for prefix in ["intake", "referrals", "status_changes", "notes"]
+            for key in ["TOTAL_FORMS", "INITIAL_FORMS"]
+        },
+    )
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    help_request.refresh_from_db()
+    assert (help_request.urgency, help_request.description) == ("high", "Nieuwe omschrijving")
+    assert help_request.assigned_to == coordinator
+
+
+def test_referral_outcome_needs_rights_on_requests(client, coordinator):
+    help_request = HelpRequestFactory(status=Status.OPEN)
+    referral = services.help_request_refer(
+        help_request=help_request,
+        agency=AgencyFactory(),
+        reason="Advies",
+        follow_up_on=timezone.localdate(),
+        by=coordinator,
+    )
+    client.force_login(UserFactory(is_staff=True))  # staff without rights on help requests
+    url = reverse("admin:matching_referral_outcome", args=[referral.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"outcome": "Gehackt"}).status_code == 403
+    assert Referral.objects.get().outcome == ""
 
 
 def test_referral_outcome_through_the_admin(coordinator_client, coordinator):

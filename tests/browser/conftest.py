@@ -133,6 +133,20 @@ def page(context):
 
 
 @pytest.fixture
+def second_page(browser, live_server):
+    """A page for a second person in the same test: its own browser context, so it shares no
+    cookies (no session) with `page`."""
+    context = _new_context(browser, live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
 def phone_page(browser, live_server):
     context = _new_context(
         browser, live_server, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
