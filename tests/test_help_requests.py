@@ -479,3 +479,60 @@ def test_referral_outcome_through_the_admin(coordinator_client, coordinator):
     assert coordinator_client.post(url, {"outcome": ""}).status_code == 200
     coordinator_client.post(url, {"outcome": "Geholpen"})
     assert Referral.objects.get().outcome == "Geholpen"
+
+
+def test_bad_input_in_the_coordinators_form_keeps_what_was_typed(coordinator_client):
+    participant = ParticipantFactory()
+    response = coordinator_client.post(
+        reverse("admin:matching_helprequest_add"),
+        {
+            "participant": participant.pk,
+            "kind": "no-such-kind",
+            "description": "Bewaard in het formulier",
+            "urgency": "normal",
+            **{
+                f"{prefix}-{key}": 0
+                for prefix in ["intake", "referrals", "status_changes", "notes"]
+                for key in ["TOTAL_FORMS", "INITIAL_FORMS"]
+            },
+        },
+    )
+    assert response.status_code == 200
+    assert "kind" in response.context["adminform"].form.errors
+    assert "Bewaard in het formulier" in response.content.decode()
+    assert not HelpRequest.objects.exists()
+
+
+def test_a_new_participant_records_who_and_when_of_consent(coordinator_client, coordinator):
+    response = coordinator_client.post(
+        reverse("admin:matching_participant_add"),
+        {
+            "first_name": "Yonas",
+            "situation": "asylum_seeker",
+            "consent_given": "on",
+            "consent_method": "interpreter",
+            "year_of_birth": 1990,
+            "help_requests-TOTAL_FORMS": 0,
+            "help_requests-INITIAL_FORMS": 0,
+            "views-TOTAL_FORMS": 0,
+            "views-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    participant = Participant.objects.get()
+    assert participant.created_by == coordinator and participant.consent_at is not None
+    bad = coordinator_client.post(
+        reverse("admin:matching_participant_add"),
+        {
+            "first_name": "Ali",
+            "situation": "resident",
+            "consent_given": "on",
+            "year_of_birth": 1850,
+            "help_requests-TOTAL_FORMS": 0,
+            "help_requests-INITIAL_FORMS": 0,
+            "views-TOTAL_FORMS": 0,
+            "views-INITIAL_FORMS": 0,
+        },
+    )
+    assert bad.status_code == 200
+    assert Participant.objects.count() == 1
