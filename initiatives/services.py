@@ -4,6 +4,7 @@ reminders. Each validates, saves and queues its notifications in one transaction
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -27,7 +28,11 @@ from initiatives.models import (
     SignUp,
 )
 from mpact.cache import public_pages_changed
-from mpact.notifications.services import in_language_of, notification_create
+from mpact.notifications.services import (
+    in_language_of,
+    notification_create,
+    notifications_create_for,
+)
 
 CANCEL_SALT = "initiatives.signup.cancel"
 VIEW_SALT = "initiatives.signup.view"
@@ -290,19 +295,13 @@ INVITATION_SALT = "initiatives.invitation"
 INVITATION_MAX_AGE = 14 * 24 * 3600
 
 
-def _coordinators():
-    from mpact.users.models import COORDINATORS_GROUP, User
-
-    return User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP)
-
-
 def _notify_members(organisation, *, kind, subject, body, params, link, admins_only=False):
     """Tell an organisation's members, each in their own language. `subject` and `body` are
     lazy strings, filled with `params` once the member's language is active."""
     memberships = organisation.memberships.select_related("user").filter(user__is_active=True)
     if admins_only:
         memberships = memberships.filter(role=Membership.Role.ADMIN)
-    _notify_users(
+    notifications_create_for(
         [m.user for m in memberships],
         kind=kind,
         subject=subject,
@@ -310,19 +309,6 @@ def _notify_members(organisation, *, kind, subject, body, params, link, admins_o
         params=params,
         link=link,
     )
-
-
-def _notify_users(users, *, kind, subject, body, params, link):
-    for user in users:
-        with in_language_of(user):
-            notification_create(
-                user=user,
-                email=user.email,
-                kind=kind,
-                subject=str(subject) % params,
-                body=str(body) % params,
-                link=link,
-            )
 
 
 def organisation_register(*, user, neighbourhoods=(), **fields) -> Organisation:
@@ -335,8 +321,8 @@ def organisation_register(*, user, neighbourhoods=(), **fields) -> Organisation:
         organisation.save()
         organisation.neighbourhoods.set(neighbourhoods)
         Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.ADMIN)
-        _notify_users(
-            _coordinators(),
+        notifications_create_for(
+            get_user_model().objects.coordinators(),
             kind="organisation_registered",
             subject=gettext_lazy("New organisation to approve: %(name)s"),
             body=gettext_lazy(

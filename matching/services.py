@@ -7,6 +7,7 @@ records who, when and why; each move has its own service function below.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +26,11 @@ from matching.models import (
     RequestNote,
     StatusChange,
 )
-from mpact.notifications.services import in_language_of, notification_create
+from mpact.notifications.services import (
+    in_language_of,
+    notification_create,
+    notifications_create_for,
+)
 
 Status = HelpRequest.Status
 
@@ -84,7 +89,8 @@ def help_request_create(
             by=help_request.created_by,
             reason=_("Request filed"),
         )
-        _tell_coordinators(
+        notifications_create_for(
+            get_user_model().objects.coordinators(),
             kind="help_request_new",
             subject=gettext_lazy("New help request: %(kind)s"),
             body=gettext_lazy("A new help request is waiting for intake (%(urgency)s)."),
@@ -342,24 +348,6 @@ def participant_view_log(*, participant: Participant, viewer) -> None:
 
 
 # --- Reminders (beat) ---------------------------------------------------------------------
-
-
-def _tell_coordinators(*, kind, subject, body, params, link):
-    from mpact.users.models import COORDINATORS_GROUP, User
-
-    coordinators = User.objects.filter(
-        is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP
-    )
-    for coordinator in coordinators:
-        with in_language_of(coordinator):
-            notification_create(
-                user=coordinator,
-                email=coordinator.email,
-                kind=kind,
-                subject=str(subject) % params,
-                body=str(body) % params,
-                link=link,
-            )
 
 
 def stale_requests_remind(*, now=None) -> int:

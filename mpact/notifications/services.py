@@ -58,6 +58,21 @@ def notification_create(
     return notification
 
 
+def notifications_create_for(users, *, kind: str, subject, body, params: dict, link: str = ""):
+    """One notification per user, each in their own language: `subject` and `body` are lazy
+    strings, filled with `params` once that user's language is active."""
+    for user in users:
+        with in_language_of(user):
+            notification_create(
+                user=user,
+                email=user.email,
+                kind=kind,
+                subject=str(subject) % params,
+                body=str(body) % params,
+                link=link,
+            )
+
+
 def notification_enqueue(*, notification_id: int) -> bool:
     """Hand a notification to the worker; False when the broker cannot be reached."""
     from mpact.notifications.tasks import deliver_notification

@@ -22,6 +22,10 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
+    def coordinators(self):
+        """Active staff in the coordinators group: who gets the coordination work."""
+        return self.filter(is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP)
+
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
