@@ -78,7 +78,11 @@ def explain(sql: str) -> dict:
     execution = re.search(r"Execution Time: ([\d.]+) ms", plan)
     planning = re.search(r"Planning Time: ([\d.]+) ms", plan)
     used = sorted(set(PLAN_INDEX.findall(plan)))
+    # PostgreSQL compiles a query to machine code when its estimated cost passes
+    # jit_above_cost; for an OLTP page that compile time is pure overhead.
+    jit = re.search(r"JIT:.*?Total ([\d.]+) ms", plan, re.S)
     return {
+        "jit_ms": float(jit.group(1)) if jit else None,
         "execution_ms": float(execution.group(1)) if execution else None,
         "planning_ms": float(planning.group(1)) if planning else None,
         "indexes_used": used,
@@ -213,7 +217,9 @@ def main():
     for name, result in explains.items():
         print(
             f"  {name:<28} exec {result['execution_ms']:>7.2f} ms  plan "
-            f"{result['planning_ms']:>5.2f} ms  indexes: {', '.join(result['indexes_used']) or '-'}"
+            f"{result['planning_ms']:>5.2f} ms  "
+            + (f"JIT {result['jit_ms']:.1f} ms  " if result["jit_ms"] else "")
+            + f"indexes: {', '.join(result['indexes_used']) or '-'}"
         )
     key = "list_filter_search:main"
     if key in explains:

@@ -31,6 +31,43 @@ VECTOR = (
 STORED = '"initiatives_activity"."search_vector"'
 
 
+def drop_select_column(sql: str, alias: str) -> str:
+    """`sql` without the top-level SELECT column `... AS "alias"`, with the top-level ORDER BY's
+    column positions renumbered (Django orders by position: ORDER BY 16 DESC)."""
+    start = sql.index("SELECT ") + len("SELECT ")
+    depth, quoted, spans, begin = 0, False, [], start
+    for pos in range(start, len(sql)):
+        ch = sql[pos]
+        if quoted:
+            quoted = ch != "'"
+        elif ch == "'":
+            quoted = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and ch == ",":
+            spans.append((begin, pos))
+            begin = pos + 1
+        elif depth == 0 and sql.startswith(" FROM ", pos):
+            spans.append((begin, pos))
+            break
+    index = next(i for i, (a, b) in enumerate(spans) if sql[a:b].strip().endswith(f'AS "{alias}"'))
+    a, b = spans[index]
+    if index + 1 < len(spans):
+        b = spans[index + 1][0]  # the column and its comma
+    else:
+        a = spans[index - 1][1]  # the comma before it
+    out = sql[:a] + (" " if index + 1 < len(spans) else "") + sql[b:]
+    order = out.rindex("ORDER BY ")
+    tail = re.sub(
+        r"\b(\d+) (ASC|DESC)",
+        lambda m: f"{int(m.group(1)) - (int(m.group(1)) > index + 1)} {m.group(2)}",
+        out[order:],
+    )
+    return out[:order] + tail
+
+
 def backend_cpu(conn) -> float:
     fields = Path(f"/proc/{conn.info.backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
@@ -46,7 +83,9 @@ def measure(conn, sql: str, runs: int) -> dict:
         walls.append(time.perf_counter() - started)
     cpu = (backend_cpu(conn) - cpu_before) / runs
     plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql).fetchall())
+    rows = conn.execute(sql).fetchall()
     return {
+        "rows": [row[0] for row in rows],
         "cpu_ms": round(cpu * 1000, 1),
         "median_ms": round(statistics.median(walls) * 1000, 1),
         "indexes": sorted(set(re.findall(r"(?:Scan using|Index Scan on) (\w+)", plan))),
@@ -67,11 +106,13 @@ def main():
     now = re.search(r"'(\d{4}-\d\d-\d\d [\d:.]+\+00:00)'::timestamptz", sql["list:main"]).group(1)
     results = {}
 
-    def run(label, query, setup=None):
+    def run(label, query, setup=None, same_as=None):
         if setup:
             conn.execute(setup)
         results[label] = measure(conn, query, args.runs)
         r = results[label]
+        if same_as is not None and r["rows"] != results[same_as]["rows"]:
+            raise SystemExit(f"{label}: not the same rows as {same_as!r}; the variant is wrong")
         print(
             f"  {label:<62} CPU {r['cpu_ms']:>7.1f} ms  wall {r['median_ms']:>7.1f} ms  "
             f"{', '.join(r['indexes'])}",
@@ -83,16 +124,24 @@ def main():
         print("Unfiltered list (/activiteiten/):")
         run("count, as now", sql["list:count"])
         run("page of rows, as now (jit on, the server default)", sql["list:main"])
-        run("page of rows, SET jit = off", sql["list:main"], "SET jit = off")
+        run(
+            "page of rows, SET jit = off",
+            sql["list:main"],
+            "SET jit = off",
+            same_as="page of rows, as now (jit on, the server default)",
+        )
         conn.execute("RESET jit")
 
         print("Search (/activiteiten/?q=koken) and filter + search:")
         for name in ("list_search", "list_filter_search"):
             run(f"{name}: count, as now", sql[f"{name}:count"])
             run(f"{name}: page of rows, as now", sql[f"{name}:main"])
-            no_select = sql[f"{name}:main"].replace(f'{VECTOR} AS "search", ', "")
-            assert no_select != sql[f"{name}:main"], "search column not found in the SQL"
-            run(f"{name}: page, vector not selected (.alias)", no_select)
+            no_select = drop_select_column(sql[f"{name}:main"], "search")
+            run(
+                f"{name}: page, vector not selected (.alias)",
+                no_select,
+                same_as=f"{name}: page of rows, as now",
+            )
 
         # Stored generated column + GIN index on it (Django GeneratedField, db_persist=True).
         conn.execute(
@@ -109,8 +158,12 @@ def main():
                 f"{name}: count, stored tsvector column",
                 sql[f"{name}:count"].replace(VECTOR, STORED),
             )
-            stored = sql[f"{name}:main"].replace(f'{VECTOR} AS "search", ', "")
-            run(f"{name}: page, stored tsvector column", stored.replace(VECTOR, STORED))
+            stored = drop_select_column(sql[f"{name}:main"], "search").replace(VECTOR, STORED)
+            run(
+                f"{name}: page, stored tsvector column",
+                stored,
+                same_as=f"{name}: page of rows, as now",
+            )
 
         # Denormalised next upcoming session start on activities, kept up to date by the app
         # (session save/cancel) and a periodic sweep; the list orders by an index.
@@ -133,7 +186,7 @@ def main():
             f'"initiatives_activity"."next_starts_at" >= \'{now}\''
         )
         print("Unfiltered list with a denormalised, indexed activity.next_starts_at:")
-        run("count", f"SELECT COUNT(*) {where}")
+        run("denormalised: count", f"SELECT COUNT(*) {where}", same_as="count, as now")
         main = sql["list:main"]
         select = main[: main.index(' FROM "initiatives_activity"')]
         select = select.replace(
@@ -145,12 +198,16 @@ def main():
             '"neighbourhood_id" = "initiatives_neighbourhood"."id")'
         )
         run(
-            "page of rows",
+            "denormalised: page of rows",
             f"{select} {where.replace(' WHERE', joins + ' WHERE', 1)} "
             'ORDER BY "initiatives_activity"."next_starts_at", "initiatives_activity"."id" '
             "LIMIT 20",
+            same_as="page of rows, as now (jit on, the server default)",
         )
         conn.rollback()
+    print("(every variant returned the same rows, in the same order, as the query it replaces)")
+    for result in results.values():
+        del result["rows"]
     args.out.write_text(json.dumps(results, indent=2))
     print(f"(all schema changes rolled back; results in {args.out})")
 
