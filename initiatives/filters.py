@@ -106,8 +106,10 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        sessions = Session.objects.all()
         first, last = self.clean_dates()
+        sessions = None  # any upcoming session: listed() takes the fast, stored path
+        if first or last or data.get("free"):
+            sessions = Session.objects.all()
         if first:
             sessions = sessions.filter(starts_at__gte=_day_start(first))
         if last:

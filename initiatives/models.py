@@ -172,24 +172,48 @@ class ActivityQuerySet(models.QuerySet):
 
         Each row carries its next such session's start and places left, so a list page needs
         no query per row. `sessions` narrows which sessions count (a date window, free places).
+
+        Without `sessions`, the stored `next_session_at` selects and orders the activities
+        (an index scan for the first page, where a subquery per activity cost 90 ms at 20,000
+        activities); the places-left subquery then runs only for the rows of the page.
         """
         now = now or timezone.now()
-        sessions = (sessions if sessions is not None else Session.objects.all()).filter(
+        upcoming = (sessions if sessions is not None else Session.objects.all()).filter(
             activity=OuterRef("pk"), starts_at__gte=now, is_cancelled=False
         )
-        next_session = sessions.order_by("starts_at", "pk")
-        return (
-            self.published()
-            .filter(Exists(sessions))
-            .annotate(
-                next_starts_at=Subquery(next_session.values("starts_at")[:1]),
-                next_places_left=Subquery(
-                    next_session.annotate(left=F("capacity") - F("seats_taken")).values("left")[:1]
-                ),
-            )
-            .select_related("organisation", "neighbourhood")
-            .prefetch_related("languages")
+        next_session = upcoming.order_by("starts_at", "pk")
+        places_left = Subquery(
+            next_session.annotate(left=F("capacity") - F("seats_taken")).values("left")[:1]
         )
+        if sessions is None:
+            queryset = (
+                self.published()
+                .filter(next_session_at__isnull=False)
+                .annotate(next_starts_at=F("next_session_at"), next_places_left=places_left)
+            )
+        else:
+            queryset = (
+                self.published()
+                .filter(Exists(upcoming))
+                .annotate(
+                    next_starts_at=Subquery(next_session.values("starts_at")[:1]),
+                    next_places_left=places_left,
+                )
+            )
+        return queryset.select_related("organisation", "neighbourhood").prefetch_related(
+            "languages"
+        )
+
+    def refresh_next_session(self, now=None) -> int:
+        """Store each activity's next upcoming session start (None when there is none).
+        Called when sessions change, and every minute by beat for sessions that began."""
+        now = now or timezone.now()
+        upcoming = (
+            Session.objects.filter(activity=OuterRef("pk"), starts_at__gte=now, is_cancelled=False)
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        )
+        return self.update(next_session_at=Subquery(upcoming))
 
 
 class Activity(models.Model):
@@ -239,6 +263,8 @@ class Activity(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED
     )
+    # Derived from the sessions (ActivityQuerySet.refresh_next_session), for a fast list.
+    next_session_at = models.DateTimeField(_("next session"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -248,7 +274,14 @@ class Activity(models.Model):
         ordering = ["title"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        indexes = [models.Index(fields=["kind", "audience"], name="activity_kind_audience")]
+        indexes = [
+            models.Index(fields=["kind", "audience"], name="activity_kind_audience"),
+            models.Index(
+                fields=["next_session_at", "id"],
+                name="activity_next_session",
+                condition=Q(status="published", next_session_at__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -271,6 +271,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mpact.notifications.tasks.sweep_undelivered",
         "schedule": env_int("NOTIFICATION_SWEEP_SECONDS", 60),
     },
+    "refresh-next-sessions": {
+        "task": "initiatives.tasks.refresh_next_sessions",
+        "schedule": 60,
+    },
     "send-session-reminders": {
         "task": "initiatives.tasks.send_session_reminders",
         "schedule": crontab(minute="*/15"),

@@ -347,3 +347,32 @@ def test_the_site_is_dutch_by_default_with_an_english_switch(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_the_stored_next_session_follows_its_sessions(client):
+    from initiatives.tasks import refresh_next_sessions
+
+    activity = ActivityFactory()
+    soon = SessionFactory(activity=activity, starts_at=in_days(1))
+    later = SessionFactory(activity=activity, starts_at=in_days(5))
+    activity.refresh_from_db()
+    assert activity.next_session_at == soon.starts_at
+    soon.is_cancelled = True
+    soon.save()
+    activity.refresh_from_db()
+    assert activity.next_session_at == later.starts_at
+    later.delete()
+    activity.refresh_from_db()
+    assert activity.next_session_at is None
+    assert titles(client.get(LIST)) == []
+    # A session that began: beat's refresh moves the activity on to its next one.
+    began = SessionFactory(activity=activity, starts_at=in_days(2))
+    after = SessionFactory(activity=activity, starts_at=in_days(9))
+    # The clock passes its start: as if time moved on, both the session and the stored value
+    # now lie an hour in the past.
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    type(began).objects.filter(pk=began.pk).update(starts_at=an_hour_ago)
+    type(activity).objects.filter(pk=activity.pk).update(next_session_at=an_hour_ago)
+    assert refresh_next_sessions() == 1
+    activity.refresh_from_db()
+    assert activity.next_session_at == after.starts_at

@@ -378,7 +378,8 @@ class Command(BaseCommand):
                         capacity=rng.choice([8, 12, 15, 20, 30]),
                     )
                 )
-        Session.objects.bulk_create(sessions, batch_size=5000)
+        Session.objects.bulk_create(sessions, batch_size=5000)  # no signals: refresh below
+        Activity.objects.all().refresh_next_session()
         # A few sign-ups for the demo resident, and some full sessions to show the waiting list.
         for session in sessions[: min(3, len(sessions))]:
             SignUp.objects.create(
