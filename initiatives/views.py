@@ -185,6 +185,7 @@ def _visible_opportunity(request, pk):
     raise Http404
 
 
+@cache_public_page
 @require_http_methods(["GET", "POST"])
 def opportunity_detail(request, pk):
     opportunity = _visible_opportunity(request, pk)

@@ -107,6 +107,9 @@ if DATABASE_URL:
         # Short web queries: PostgreSQL's JIT compiled the activity list on every request
         # (23 of its 89 ms in bench/), for nothing.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # Form choice lists iterate their querysets; a server-side cursor costs each of them
+        # extra round trips (9 per opportunity list), and breaks behind a transaction pooler.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -69,3 +69,16 @@ def test_a_page_with_a_message_is_not_shared(client):
     assert response.redirect_chain[-1][0] == url
     assert response.context is not None
     assert response.context["messages"]
+
+
+def test_an_opportunity_page_is_shared_but_a_draft_never(client, django_assert_num_queries):
+    from initiatives.models import Opportunity
+    from tests.factories import OpportunityFactory
+
+    opportunity = OpportunityFactory()
+    client.get(opportunity.get_absolute_url())
+    with django_assert_num_queries(0):
+        client.get(opportunity.get_absolute_url())
+    draft = OpportunityFactory(status=Opportunity.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(draft.get_absolute_url()).status_code == 404
