@@ -1,0 +1,201 @@
+"""The matching engine on small random instances (hypothesis): hard rules never broken,
+capacities never exceeded, the total score equal to a brute-force optimum, and the same input
+giving the same output."""
+
+import itertools
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matching import engine
+
+CODES = ["nl", "ar", "ti"]
+LEVELS = ["A1", "A2", "B1", "B2", "C1", "native"]
+SKILLS = ["koken", "taal", "papier"]
+
+
+languages = st.dictionaries(st.sampled_from(CODES), st.sampled_from(LEVELS), max_size=3)
+
+
+@st.composite
+def volunteers(draw, ids):
+    result = []
+    for vid in ids:
+        lat, lon = draw(st.tuples(st.floats(52.20, 52.26), st.floats(6.85, 6.92)))
+        result.append(
+            engine.Volunteer(
+                id=vid,
+                languages=draw(languages),
+                skills=frozenset(draw(st.sets(st.sampled_from(SKILLS)))),
+                availability=draw(st.integers(0, 7)),
+                lat=lat,
+                lon=lon,
+                max_km=draw(st.sampled_from([1.0, 3.0, 10.0])),
+                capacity=draw(st.integers(0, 2)),
+                has_vog=draw(st.booleans()),
+                prefers_teens=draw(st.booleans()),
+                load=draw(st.integers(0, 3)),
+            )
+        )
+    return result
+
+
+@st.composite
+def needs(draw, ids, volunteer_ids):
+    result = []
+    for nid in ids:
+        lat, lon = draw(st.tuples(st.floats(52.20, 52.26), st.floats(6.85, 6.92)))
+        result.append(
+            engine.Need(
+                id=nid,
+                languages=draw(languages),
+                needs_shared_language=draw(st.booleans()),
+                skills=frozenset(draw(st.sets(st.sampled_from(SKILLS)))),
+                availability=draw(st.integers(0, 7)),
+                lat=lat,
+                lon=lon,
+                remote=draw(st.booleans()),
+                places=draw(st.integers(1, 2)),
+                needs_vog=draw(st.booleans()),
+                audience=draw(st.sampled_from(["adults", "teens"])),
+                waiting_days=draw(st.integers(0, 60)),
+                excluded=frozenset(draw(st.sets(st.sampled_from(volunteer_ids)))),
+            )
+        )
+    return result
+
+
+@st.composite
+def instances(draw):
+    volunteer_ids = list(range(1, draw(st.integers(1, 4)) + 1))
+    need_ids = list(range(101, 101 + draw(st.integers(1, 3))))
+    return draw(volunteers(volunteer_ids)), draw(needs(need_ids, volunteer_ids))
+
+
+def breaks_a_hard_rule(volunteer, need):
+    """The hard rules written out again, independently of the engine."""
+    if volunteer.capacity <= 0 or volunteer.id in need.excluded:
+        return True
+    if need.needs_vog and not volunteer.has_vog:
+        return True
+    if need.needs_shared_language:
+        usable = [
+            code
+            for code in need.languages
+            if code in volunteer.languages
+            and engine.LEVEL_RANK[need.languages[code]] >= engine.LEVEL_RANK["B1"]
+            and engine.LEVEL_RANK[volunteer.languages[code]] >= engine.LEVEL_RANK["B1"]
+        ]
+        if not usable:
+            return True
+    if need.availability and not need.availability & volunteer.availability:
+        return True
+    if not need.remote and (
+        engine.distance_km(volunteer.lat, volunteer.lon, need.lat, need.lon) > volunteer.max_km
+    ):
+        return True
+    return False
+
+
+def brute_force_best(candidates, capacity, places):
+    best = 0
+    for size in range(len(candidates) + 1):
+        for subset in itertools.combinations(candidates, size):
+            used_v, used_n = {}, {}
+            ok = True
+            for c in subset:
+                used_v[c.volunteer_id] = used_v.get(c.volunteer_id, 0) + 1
+                used_n[c.need_id] = used_n.get(c.need_id, 0) + 1
+                if used_v[c.volunteer_id] > capacity[c.volunteer_id] or (
+                    used_n[c.need_id] > places[c.need_id]
+                ):
+                    ok = False
+                    break
+            if ok:
+                best = max(best, sum(c.score for c in subset))
+    return best
+
+
+def solve(vols, need_list, top_k=10):
+    cands = engine.candidates(vols, need_list, top_k=top_k)
+    capacity = {v.id: v.capacity for v in vols}
+    places = {n.id: n.places for n in need_list}
+    return cands, engine.assign(cands, volunteer_capacity=capacity, need_places=places)
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_no_hard_rule_is_ever_broken(instance):
+    vols, need_list = instance
+    by_id = {v.id: v for v in vols}
+    needs_by_id = {n.id: n for n in need_list}
+    cands, chosen = solve(vols, need_list)
+    for c in cands:
+        assert not breaks_a_hard_rule(by_id[c.volunteer_id], needs_by_id[c.need_id])
+        assert 0 <= c.score <= 1000
+    # Every pair that passes is a candidate (top_k is larger than the instance).
+    passing = {(n.id, v.id) for n in need_list for v in vols if not breaks_a_hard_rule(v, n)}
+    assert {(c.need_id, c.volunteer_id) for c in cands} == passing
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_capacities_hold_and_the_total_is_optimal(instance):
+    vols, need_list = instance
+    capacity = {v.id: v.capacity for v in vols}
+    places = {n.id: n.places for n in need_list}
+    cands, chosen = solve(vols, need_list)
+    assert len({(c.need_id, c.volunteer_id) for c in chosen}) == len(chosen)
+    for vid, cap in capacity.items():
+        assert sum(1 for c in chosen if c.volunteer_id == vid) <= cap
+    for nid, n_places in places.items():
+        assert sum(1 for c in chosen if c.need_id == nid) <= n_places
+    assert sum(c.score for c in chosen) == brute_force_best(cands, capacity, places)
+
+
+@settings(max_examples=80, deadline=None)
+@given(instances(), st.randoms(use_true_random=False))
+def test_the_same_input_gives_the_same_output(instance, rng: random.Random):
+    vols, need_list = instance
+    cands, first = solve(vols, need_list)
+    shuffled = list(cands)
+    rng.shuffle(shuffled)
+    again = engine.assign(
+        shuffled,
+        volunteer_capacity={v.id: v.capacity for v in vols},
+        need_places={n.id: n.places for n in need_list},
+    )
+    assert again == first
+    assert solve(vols, need_list)[1] == first
+
+
+def test_global_beats_first_fit():
+    """Two needs, two volunteers: first fit gives the first need its favourite (a, the better
+    speaker), who is the only one the second need may have; the optimum serves both."""
+    a = engine.Volunteer(id=1, languages={"ar": "native"}, skills=frozenset({"taal"}))
+    b = engine.Volunteer(id=2, languages={"ar": "B1"})
+    flexible = engine.Need(id=101, languages={"ar": "native"}, remote=True)
+    only_a = engine.Need(id=102, languages={"ar": "native"}, remote=True, excluded=frozenset({2}))
+    cands, chosen = solve([a, b], [flexible, only_a])
+    assert {(c.need_id, c.volunteer_id) for c in chosen} == {(101, 2), (102, 1)}
+    first_fit_for_101 = max((c for c in cands if c.need_id == 101), key=lambda c: c.score)
+    assert first_fit_for_101.volunteer_id == 1  # what first fit would have taken
+
+
+def test_reasons_in_words():
+    volunteer = engine.Volunteer(
+        id=1, languages={"ar": "C1"}, availability=0b10, lat=52.22, lon=6.89, max_km=5
+    )
+    need = engine.Need(
+        id=101,
+        languages={"ar": "native"},
+        availability=0b10,
+        lat=52.23,
+        lon=6.89,
+        waiting_days=19,
+    )
+    points, reasons = engine.score(volunteer, need)
+    text = ", ".join(reasons)
+    assert "ar (C1)" in text and "19" in text and "km" in text
+    assert points > 0
