@@ -20,6 +20,8 @@ from matching.models import (
     Agency,
     HelpRequest,
     IntakeAssessment,
+    MatchRun,
+    MatchSuggestion,
     Participant,
     ParticipantView,
     Referral,
@@ -596,3 +598,36 @@ class ReferralAdmin(admin.ModelAdmin):
     @admin.display(description=_("outcome recorded"), boolean=True)
     def has_outcome(self, obj):
         return bool(obj.outcome)
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "trigger",
+        "status",
+        "candidates",
+        "suggestions",
+        "total_score",
+        "seconds",
+    ]
+    list_filter = ["status", "trigger"]
+    readonly_fields = [field.name for field in MatchRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MatchSuggestion)
+class MatchSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["help_request", "volunteer", "score", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["help_request__participant", "help_request__organisation", "volunteer"]
+    readonly_fields = ["help_request", "volunteer", "run", "score", "reasons", "created_at"]
+    fields = readonly_fields + ["status"]
+
+    def has_add_permission(self, request):
+        return False

@@ -461,3 +461,100 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.help_request} → {self.agency}"
+
+
+class MatchRun(models.Model):
+    """One run of the matching engine. At most one runs at a time: a partial unique index on
+    the running status is the lock, and a run that stayed 'running' past the time limit (a
+    crashed worker) is marked failed before a new one starts."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Started by a coordinator")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    trigger = models.CharField(_("started by"), max_length=10, choices=Trigger.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    candidates = models.PositiveIntegerField(_("candidates"), default=0)
+    suggestions = models.PositiveIntegerField(_("new suggestions"), default=0)
+    total_score = models.PositiveBigIntegerField(_("total score"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running"), name="one_running_match_run"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def seconds(self):
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class MatchSuggestion(models.Model):
+    """A volunteer suggested for a help request, with the score and the reasons in words."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved by a coordinator")
+        REJECTED = "rejected", _("Rejected by a coordinator")
+        ACCEPTED = "accepted", _("Accepted by the volunteer")
+        DECLINED = "declined", _("Declined by the volunteer")
+        EXPIRED = "expired", _("Expired")
+
+    ACTIVE = [Status.PROPOSED, Status.APPROVED, Status.ACCEPTED]
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.VolunteerProfile", on_delete=models.CASCADE, related_name="suggestions"
+    )
+    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    created_at = models.DateTimeField(_("suggested"), default=timezone.now)
+
+    class Meta:
+        ordering = ["help_request", "-score"]
+        verbose_name = _("match suggestion")
+        verbose_name_plural = _("match suggestions")
+        constraints = [
+            # Never the same pair twice while one is still in play.
+            models.UniqueConstraint(
+                fields=["help_request", "volunteer"],
+                condition=Q(status__in=["proposed", "approved", "accepted"]),
+                name="one_active_suggestion_per_pair",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} → {self.help_request} ({self.score})"

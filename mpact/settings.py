@@ -282,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.tasks.send_session_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    "run-matching": {
+        "task": "matching.tasks.run_matching",
+        "schedule": crontab(hour=env_int("MATCH_RUN_HOUR", 2), minute=0),
+    },
     "remind-stale-help-requests": {
         "task": "matching.tasks.remind_stale_requests",
         "schedule": crontab(hour=8, minute=0),
@@ -327,3 +331,8 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # A waiting help request nobody touched for this many days is flagged, and its coordinator
 # reminded (once per such period).
 HELP_REQUEST_STALE_DAYS = env_int("HELP_REQUEST_STALE_DAYS", 7)
+
+# Matching: how many of the best volunteers per request the engine keeps as candidates, and
+# after how long a run that never finished (a crashed worker) no longer holds the lock.
+MATCH_TOP_K = env_int("MATCH_TOP_K", 10)
+MATCH_RUN_TIMEOUT_MINUTES = env_int("MATCH_RUN_TIMEOUT_MINUTES", 30)

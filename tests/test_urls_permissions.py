@@ -274,6 +274,8 @@ TABLE = [
         ADMIN_ONLY,
     ),
     ("admin: agencies", "admin:matching_agency_changelist", None, ADMIN_ONLY),
+    ("admin: matching runs", "admin:matching_matchrun_changelist", None, ADMIN_ONLY),
+    ("admin: match suggestions", "admin:matching_matchsuggestion_changelist", None, ADMIN_ONLY),
     ("log in", "account_login", None, GUESTS_ONLY),
     ("sign up for an account", "account_signup", None, GUESTS_ONLY),
     ("password reset", "account_reset_password", None, ALL_200),

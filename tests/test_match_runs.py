@@ -1,0 +1,131 @@
+"""A matching run reads the database, lets the engine choose and writes suggestions: one run
+at a time, no duplicates when nothing changed, nothing half-written when it fails."""
+
+from datetime import timedelta
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from matching import runs
+from matching.models import HelpRequest, MatchRun, MatchSuggestion
+from tests.factories import (
+    HelpRequestFactory,
+    LanguageFactory,
+    NeighbourhoodFactory,
+    ParticipantFactory,
+    VolunteerProfileFactory,
+)
+from volunteers.models import VolunteerLanguage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    hood = NeighbourhoodFactory(latitude=Decimal("52.22"), longitude=Decimal("6.89"))
+    arabic = LanguageFactory(code="ar", name_nl="Arabisch", name_en="Arabic")
+    tigrinya = LanguageFactory(code="ti", name_nl="Tigrinya", name_en="Tigrinya")
+    participant = ParticipantFactory(neighbourhood=hood, dutch_level="A1")
+    participant.languages.set([arabic])
+    request = HelpRequestFactory(
+        participant=participant,
+        neighbourhood=hood,
+        kind=HelpRequest.Kind.BUDDY,
+        status=HelpRequest.Status.OPEN,
+    )
+    speaker = VolunteerProfileFactory(neighbourhood=hood, buddy_capacity=1)
+    VolunteerLanguage.objects.create(profile=speaker, language=arabic, level="C1")
+    other = VolunteerProfileFactory(neighbourhood=hood, buddy_capacity=1)
+    VolunteerLanguage.objects.create(profile=other, language=tigrinya, level="native")
+    paused = VolunteerProfileFactory(
+        neighbourhood=hood, buddy_capacity=1, paused_until=timezone.localdate() + timedelta(days=3)
+    )
+    VolunteerLanguage.objects.create(profile=paused, language=arabic, level="native")
+    return {"request": request, "speaker": speaker, "other": other, "paused": paused}
+
+
+def test_a_run_suggests_a_volunteer_who_can_talk_with_the_person(world):
+    run = runs.match_run_execute()
+    suggestion = MatchSuggestion.objects.get()
+    assert (suggestion.help_request, suggestion.volunteer) == (world["request"], world["speaker"])
+    assert any("ar (C1)" in reason for reason in suggestion.reasons)
+    run.refresh_from_db()
+    assert (run.status, run.suggestions, run.candidates) == ("done", 1, 1)
+    assert run.total_score == suggestion.score and run.seconds is not None
+
+
+def test_running_again_with_nothing_changed_adds_nothing(world):
+    runs.match_run_execute()
+    second = runs.match_run_execute()
+    assert MatchSuggestion.objects.count() == 1
+    assert second.suggestions == 0
+
+
+def test_only_one_run_at_a_time_and_a_crashed_one_is_taken_over(world):
+    stuck = MatchRun.objects.create(trigger=MatchRun.Trigger.SCHEDULE)
+    with pytest.raises(runs.MatchRunBusy):
+        runs.match_run_execute()
+    assert not MatchSuggestion.objects.exists()
+    MatchRun.objects.filter(pk=stuck.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    runs.match_run_execute()
+    stuck.refresh_from_db()
+    assert stuck.status == MatchRun.Status.FAILED and "taken over" in stuck.error
+    assert MatchSuggestion.objects.count() == 1
+
+
+def test_a_run_that_fails_half_way_writes_nothing(world):
+    with mock.patch.object(runs.engine, "assign", side_effect=RuntimeError("solver crashed")):
+        with pytest.raises(RuntimeError):
+            runs.match_run_execute()
+    assert not MatchSuggestion.objects.exists()
+    run = MatchRun.objects.get()
+    assert run.status == MatchRun.Status.FAILED and "solver crashed" in run.error
+    # The lock is free again.
+    runs.match_run_execute()
+    assert MatchSuggestion.objects.count() == 1
+
+
+def test_a_rejected_pair_is_never_offered_again(world):
+    runs.match_run_execute()
+    MatchSuggestion.objects.update(status=MatchSuggestion.Status.REJECTED)
+    runs.match_run_execute()
+    assert MatchSuggestion.objects.filter(status="proposed").count() == 0
+
+
+def test_the_scheduled_task_skips_when_busy(world):
+    from matching.tasks import run_matching
+
+    MatchRun.objects.create(trigger=MatchRun.Trigger.MANUAL)
+    assert run_matching() is None
+    MatchRun.objects.update(status=MatchRun.Status.DONE)
+    assert run_matching() is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_started_at_once_one_runs_the_other_is_refused():
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def start():
+        try:
+            barrier.wait()
+            outcomes.append(runs.match_run_start(trigger=MatchRun.Trigger.MANUAL).pk)
+        except runs.MatchRunBusy:
+            outcomes.append("busy")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str).count("busy") == 1
+    assert MatchRun.objects.filter(status=MatchRun.Status.RUNNING).count() == 1
