@@ -623,11 +623,60 @@ class MatchRunAdmin(admin.ModelAdmin):
 
 @admin.register(MatchSuggestion)
 class MatchSuggestionAdmin(admin.ModelAdmin):
-    list_display = ["help_request", "volunteer", "score", "status", "created_at"]
+    """Compare the alternatives per request (filter on the request, sorted by score) and
+    approve or reject them; the volunteer then answers on the site."""
+
+    list_display = ["help_request", "volunteer", "score", "why", "status", "created_at"]
     list_filter = ["status"]
+    search_fields = ["help_request__description", "volunteer__display_name"]
     list_select_related = ["help_request__participant", "help_request__organisation", "volunteer"]
-    readonly_fields = ["help_request", "volunteer", "run", "score", "reasons", "created_at"]
-    fields = readonly_fields + ["status"]
+    ordering = ["help_request", "-score"]
+    readonly_fields = [field.name for field in MatchSuggestion._meta.fields]
+    actions = ["approve", "reject"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("reasons"))
+    def why(self, obj):
+        return ", ".join(obj.reasons)
+
+    @admin.action(description=_("Approve: offer to the volunteer"))
+    def approve(self, request, queryset):
+        from matching.suggestions import suggestion_approve
+
+        for suggestion in queryset.select_related("volunteer__user", "help_request__participant"):
+            try:
+                suggestion_approve(suggestion=suggestion, by=request.user)
+            except services.HelpRequestError as error:
+                self.message_user(request, f"{suggestion}: {error.message}", messages.WARNING)
+        self.message_user(request, _("Done."))
+
+    @admin.action(description=_("Reject (asks for a reason)"))
+    def reject(self, request, queryset):
+        from matching.suggestions import suggestion_reject
+
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            for suggestion in queryset:
+                try:
+                    suggestion_reject(
+                        suggestion=suggestion, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except services.HelpRequestError as error:
+                    self.message_user(request, f"{suggestion}: {error.message}", messages.WARNING)
+            self.message_user(request, _("Done."))
+            return None
+        return TemplateResponse(
+            request,
+            "admin/matching/close_requests.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject suggestions"),
+                "queryset": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_name": "reject",
+            },
+        )

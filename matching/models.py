@@ -542,6 +542,18 @@ class MatchSuggestion(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
     created_at = models.DateTimeField(_("suggested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reject_reason = models.CharField(_("why rejected"), max_length=300, blank=True)
+    approved_at = models.DateTimeField(_("offered to the volunteer"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
         ordering = ["help_request", "-score"]

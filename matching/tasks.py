@@ -22,3 +22,10 @@ def run_matching() -> int | None:
         return match_run_execute().pk
     except MatchRunBusy:
         return None
+
+
+@shared_task
+def expire_suggestions() -> int:
+    from matching.suggestions import suggestions_expire
+
+    return suggestions_expire()

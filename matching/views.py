@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -123,4 +124,51 @@ def organisation_help_request(request, slug):
         "matching/organisation_help_request.html",
         {"form": form, "membership": membership, "organisation": membership.organisation},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_answer(request, token):
+    """The volunteer's answer to an offered match. They see the person's first name,
+    languages, neighbourhood and request text, and nothing more."""
+    from matching import suggestions
+
+    try:
+        suggestion = suggestions.suggestion_from_token(token)
+    except services.HelpRequestError as error:
+        return render(request, "initiatives/link_invalid.html", {"error": error}, status=400)
+    if suggestion.volunteer.user_id != request.user.pk:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        try:
+            if answer == "accept":
+                suggestions.suggestion_accept(suggestion=suggestion, user=request.user)
+                messages.success(request, _("Thank you! The coordinator will put you in touch."))
+            elif answer == "decline":
+                suggestions.suggestion_decline(suggestion=suggestion, user=request.user)
+                messages.success(request, _("Thank you for letting us know."))
+            else:
+                raise services.HelpRequestError(_("Choose yes or no."), code="answer")
+        except services.HelpRequestError as exc:
+            error = exc
+        else:
+            return redirect(request.path)
+    help_request = suggestion.help_request
+    participant = help_request.participant
+    return render(
+        request,
+        "matching/suggestion_answer.html",
+        {
+            "suggestion": suggestion,
+            "first_name": participant.first_name,
+            "languages": participant.languages.all(),
+            "neighbourhood": help_request.neighbourhood or participant.neighbourhood,
+            "request_text": help_request.description,
+            "kind": help_request.get_kind_display(),
+            "error": error,
+        },
+        status=400 if error else 200,
     )

@@ -286,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.run_matching",
         "schedule": crontab(hour=env_int("MATCH_RUN_HOUR", 2), minute=0),
     },
+    "expire-match-offers": {
+        "task": "matching.tasks.expire_suggestions",
+        "schedule": crontab(minute=30),
+    },
     "remind-stale-help-requests": {
         "task": "matching.tasks.remind_stale_requests",
         "schedule": crontab(hour=8, minute=0),
@@ -336,3 +340,5 @@ HELP_REQUEST_STALE_DAYS = env_int("HELP_REQUEST_STALE_DAYS", 7)
 # after how long a run that never finished (a crashed worker) no longer holds the lock.
 MATCH_TOP_K = env_int("MATCH_TOP_K", 10)
 MATCH_RUN_TIMEOUT_MINUTES = env_int("MATCH_RUN_TIMEOUT_MINUTES", 30)
+# A volunteer has this many days to answer an offered match before it expires.
+MATCH_ANSWER_DAYS = env_int("MATCH_ANSWER_DAYS", 5)

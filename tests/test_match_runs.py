@@ -129,3 +129,95 @@ def test_two_runs_started_at_once_one_runs_the_other_is_refused():
         thread.join()
     assert sorted(outcomes, key=str).count("busy") == 1
     assert MatchRun.objects.filter(status=MatchRun.Status.RUNNING).count() == 1
+
+
+# --- The workflow: approve, accept, decline, expire and re-offer ------------------------------
+
+
+def _answer_page(client, suggestion):
+    from matching.suggestions import answer_url
+
+    return answer_url(suggestion)
+
+
+def test_approve_then_the_volunteer_accepts_and_sees_only_the_basics(client, world, coordinator):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.urls import reverse
+
+    from mpact.notifications.models import Notification
+
+    runs.match_run_execute()
+    suggestion = MatchSuggestion.objects.get()
+    client.force_login(coordinator)
+    client.post(
+        reverse("admin:matching_matchsuggestion_changelist"),
+        {"action": "approve", ACTION_CHECKBOX_NAME: [suggestion.pk]},
+    )
+    suggestion.refresh_from_db()
+    assert suggestion.status == "approved" and suggestion.decided_by == coordinator
+    offer = Notification.objects.get(kind="match_offered")
+    assert offer.user == world["speaker"].user
+    participant = world["request"].participant
+    participant.phone = "0699999999"
+    participant.last_name = "Geheim"
+    participant.save()
+    client.force_login(world["speaker"].user)
+    page = client.get(offer.link)
+    text = page.content.decode()
+    assert participant.first_name in text and world["request"].description in text
+    assert "0699999999" not in text and "Geheim" not in text
+    client.post(offer.link, {"answer": "accept"})
+    suggestion.refresh_from_db()
+    world["request"].refresh_from_db()
+    assert suggestion.status == "accepted"
+    assert world["request"].status == HelpRequest.Status.MATCHED
+    assert Notification.objects.filter(kind="match_accepted", user=coordinator).exists()
+
+
+def test_someone_else_cannot_answer(client, world, coordinator):
+    from matching.suggestions import suggestion_approve
+
+    runs.match_run_execute()
+    suggestion = suggestion_approve(suggestion=MatchSuggestion.objects.get(), by=coordinator)
+    url = _answer_page(client, suggestion)
+    client.force_login(world["other"].user)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"answer": "accept"}).status_code == 404
+    suggestion.refresh_from_db()
+    assert suggestion.status == "approved"
+    assert client.get(url.rstrip("/") + "x/").status_code == 400
+
+
+def test_decline_or_expiry_offers_the_next_best_on_the_next_run(world, coordinator):
+    from matching.suggestions import suggestion_approve, suggestion_decline, suggestions_expire
+
+    second = VolunteerProfileFactory(neighbourhood=world["request"].neighbourhood, buddy_capacity=1)
+    VolunteerLanguage.objects.create(
+        profile=second, language=world["speaker"].languages.get().language, level="B2"
+    )
+    runs.match_run_execute()
+    first = MatchSuggestion.objects.get()
+    assert first.volunteer == world["speaker"]  # C1 scores above B2
+    suggestion_approve(suggestion=first, by=coordinator)
+    suggestion_decline(suggestion=first, user=world["speaker"].user)
+    runs.match_run_execute()
+    offered = MatchSuggestion.objects.get(status="proposed")
+    assert offered.volunteer == second
+    suggestion_approve(suggestion=offered, by=coordinator)
+    assert suggestions_expire(now=timezone.now() + timedelta(days=4)) == 0
+    assert suggestions_expire(now=timezone.now() + timedelta(days=6)) == 1
+    runs.match_run_execute()
+    assert not MatchSuggestion.objects.filter(status="proposed").exists()  # nobody else fits
+
+
+def test_rejecting_needs_a_reason(world, coordinator):
+    from matching.services import HelpRequestError
+    from matching.suggestions import suggestion_reject
+
+    runs.match_run_execute()
+    suggestion = MatchSuggestion.objects.get()
+    with pytest.raises(HelpRequestError):
+        suggestion_reject(suggestion=suggestion, by=coordinator, reason=" ")
+    suggestion_reject(suggestion=suggestion, by=coordinator, reason="Kennen elkaar al")
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.reject_reason) == ("rejected", "Kennen elkaar al")

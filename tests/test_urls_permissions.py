@@ -12,7 +12,7 @@ from django.utils import timezone
 from initiatives import services
 from initiatives.models import Activity, Invitation, Opportunity
 from matching import services as services_matching
-from matching.models import Referral
+from matching.models import MatchSuggestion, Referral
 from tests.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -242,6 +242,12 @@ TABLE = [
     ),
     ("my help requests", "matching:my_help_requests", None, MEMBERS_ONLY),
     (
+        "an offered match: only the volunteer it is for",
+        "matching:suggestion_answer",
+        lambda o: {"token": o["offer_token"]},
+        status(LOGIN, 200, 404, 404),
+    ),
+    (
         "an organisation asks for support",
         "matching:organisation_help_request",
         lambda o: {"slug": o["organisation"].slug},
@@ -299,7 +305,7 @@ OWN_URLCONFS = {"mpact.urls", "initiatives.urls", "volunteers.urls", "matching.u
 
 
 @pytest.fixture
-def objects(db, organisation, org_member):
+def objects(db, organisation, org_member, resident):
     activity = ActivityFactory(organisation=organisation)
     session = SessionFactory(activity=activity)
     unapproved = ActivityFactory(organisation=OrganisationFactory(approved_at=None))
@@ -324,6 +330,16 @@ def objects(db, organisation, org_member):
         "invitation_token": signing.dumps(invitation.pk, salt=services.INVITATION_SALT),
         "visible_profile": volunteer,
         "help_request": help_request,
+        "offer_token": signing.dumps(
+            MatchSuggestion.objects.create(
+                help_request=help_request,
+                volunteer=VolunteerProfileFactory(user=resident),
+                score=500,
+                reasons=["spreekt ar (C1)"],
+                status="approved",
+            ).pk,
+            salt="matching.suggestion.answer",
+        ),
         "referral": Referral.objects.create(
             help_request=help_request,
             agency=AgencyFactory(),

@@ -1,0 +1,160 @@
+"""The suggestion workflow: a coordinator approves or rejects, the volunteer accepts or
+declines (on the site or through a signed link), an unanswered offer expires. An accepted
+suggestion matches the request. Each step is one function that checks the current status."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.models import HelpRequest, MatchSuggestion
+from matching.services import HelpRequestError, help_request_mark_matched
+from mpact.notifications.services import in_language_of, notification_create
+
+Status = MatchSuggestion.Status
+ANSWER_SALT = "matching.suggestion.answer"
+
+
+def answer_url(suggestion: MatchSuggestion) -> str:
+    token = signing.dumps(suggestion.pk, salt=ANSWER_SALT)
+    return reverse("matching:suggestion_answer", args=[token])
+
+
+def suggestion_from_token(token: str) -> MatchSuggestion:
+    try:
+        pk = signing.loads(
+            token, salt=ANSWER_SALT, max_age=settings.MATCH_ANSWER_DAYS * 24 * 3600 * 2
+        )
+    except signing.BadSignature:
+        raise HelpRequestError(_("This link is not valid."), code="bad_link") from None
+    try:
+        return MatchSuggestion.objects.select_related(
+            "help_request__participant", "volunteer__user"
+        ).get(pk=pk)
+    except MatchSuggestion.DoesNotExist:
+        raise HelpRequestError(_("This suggestion no longer exists."), code="bad_link") from None
+
+
+def _move(suggestion, *, from_statuses, to, **fields) -> MatchSuggestion:
+    updated = MatchSuggestion.objects.filter(pk=suggestion.pk, status__in=from_statuses).update(
+        status=to, **fields
+    )
+    if not updated:
+        suggestion.refresh_from_db()
+        raise HelpRequestError(
+            _("This suggestion is already '%(status)s'.")
+            % {"status": suggestion.get_status_display()},
+            code="status",
+        )
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
+    """Offer the match to the volunteer, who is told with a link to answer."""
+    with transaction.atomic():
+        now = timezone.now()
+        _move(
+            suggestion,
+            from_statuses=[Status.PROPOSED],
+            to=Status.APPROVED,
+            decided_by=by,
+            decided_at=now,
+            approved_at=now,
+        )
+        user = suggestion.volunteer.user
+        with in_language_of(user):
+            notification_create(
+                user=user,
+                email=user.email,
+                kind="match_offered",
+                subject=_("Someone in your neighbourhood could use your help"),
+                body=_(
+                    "%(name)s is looking for: %(kind)s. You fit well: %(reasons)s.\n\n"
+                    "Will you help? Answer within %(days)d days."
+                )
+                % {
+                    "name": suggestion.help_request.participant.first_name,
+                    "kind": suggestion.help_request.get_kind_display().lower(),
+                    "reasons": ", ".join(suggestion.reasons),
+                    "days": settings.MATCH_ANSWER_DAYS,
+                },
+                link=answer_url(suggestion),
+            )
+    return suggestion
+
+
+def suggestion_reject(*, suggestion: MatchSuggestion, by, reason: str) -> MatchSuggestion:
+    if not reason.strip():
+        raise HelpRequestError(_("Say why you reject this suggestion."), code="reason")
+    with transaction.atomic():
+        return _move(
+            suggestion,
+            from_statuses=[Status.PROPOSED],
+            to=Status.REJECTED,
+            decided_by=by,
+            decided_at=timezone.now(),
+            reject_reason=reason.strip()[:300],
+        )
+
+
+def suggestion_accept(*, suggestion: MatchSuggestion, user) -> MatchSuggestion:
+    """The volunteer says yes: the request is matched, and the other suggestions for it end."""
+    if suggestion.volunteer.user_id != user.pk:
+        raise HelpRequestError(_("This suggestion is for someone else."), code="not_yours")
+    with transaction.atomic():
+        _move(
+            suggestion,
+            from_statuses=[Status.APPROVED],
+            to=Status.ACCEPTED,
+            answered_at=timezone.now(),
+        )
+        help_request_mark_matched(
+            help_request=suggestion.help_request,
+            by=suggestion.decided_by,
+            reason=_("Matched with %(volunteer)s") % {"volunteer": suggestion.volunteer},
+        )
+        MatchSuggestion.objects.filter(
+            help_request=suggestion.help_request, status__in=[Status.PROPOSED, Status.APPROVED]
+        ).exclude(pk=suggestion.pk).update(status=Status.EXPIRED)
+        coordinator = suggestion.decided_by or suggestion.help_request.assigned_to
+        if coordinator:
+            with in_language_of(coordinator):
+                notification_create(
+                    user=coordinator,
+                    email=coordinator.email,
+                    kind="match_accepted",
+                    subject=_("%(volunteer)s accepted: %(request)s")
+                    % {"volunteer": suggestion.volunteer, "request": suggestion.help_request},
+                    body=_("The request is matched."),
+                    link=suggestion.help_request.get_absolute_url(),
+                )
+    return suggestion
+
+
+def suggestion_decline(*, suggestion: MatchSuggestion, user) -> MatchSuggestion:
+    """The volunteer says no; the next run offers the next best (this pair never again)."""
+    if suggestion.volunteer.user_id != user.pk:
+        raise HelpRequestError(_("This suggestion is for someone else."), code="not_yours")
+    with transaction.atomic():
+        return _move(
+            suggestion,
+            from_statuses=[Status.APPROVED],
+            to=Status.DECLINED,
+            answered_at=timezone.now(),
+        )
+
+
+def suggestions_expire(*, now=None) -> int:
+    """Offers not answered within MATCH_ANSWER_DAYS expire; the next run offers the next best."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.MATCH_ANSWER_DAYS)
+    return MatchSuggestion.objects.filter(
+        status=Status.APPROVED,
+        approved_at__lt=limit,
+        help_request__status=HelpRequest.Status.OPEN,
+    ).update(status=Status.EXPIRED)
