@@ -20,7 +20,6 @@ bench/README.md. Run through bench/run_opportunities.sh, or:
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -370,18 +369,7 @@ def main():
     try:
         result = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "cpu_model": next(
-                    (
-                        line.split(":", 1)[1].strip()
-                        for line in Path("/proc/cpuinfo").read_text().splitlines()
-                        if line.startswith("model name")
-                    ),
-                    platform.processor(),
-                ),
-                "python": platform.python_version(),
-            },
+            "machine": foundation.machine_info(),
             "config": {
                 k: (str(v) if isinstance(v, Path) else v)
                 for k, v in vars(args).items()

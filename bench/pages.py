@@ -149,6 +149,22 @@ def wait_quiet(limit_seconds: float, threshold: float = 0.10) -> float:
 # --- Gunicorn -------------------------------------------------------------------------------
 
 
+def machine_info() -> dict:
+    """What the figures were measured on."""
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        ),
+        "python": platform.python_version(),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -480,18 +496,7 @@ def main():
     try:
         result = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "cpu_model": next(
-                    (
-                        line.split(":", 1)[1].strip()
-                        for line in Path("/proc/cpuinfo").read_text().splitlines()
-                        if line.startswith("model name")
-                    ),
-                    platform.processor(),
-                ),
-                "python": platform.python_version(),
-            },
+            "machine": machine_info(),
             "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         }
 
