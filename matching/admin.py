@@ -6,11 +6,13 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -253,6 +255,13 @@ class HelpRequestAdmin(admin.ModelAdmin):
             for action, label, statuses in WORKFLOW_ACTIONS
             if obj.status in statuses
         ]
+        links.append(
+            format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:matching_helprequest_suggestions", args=[obj.pk]),
+                _("Compare suggested volunteers"),
+            )
+        )
         return format_html(" ".join(["{}"] * len(links)), *links) if links else "-"
 
     def save_model(self, request, obj, form, change):
@@ -306,12 +315,74 @@ class HelpRequestAdmin(admin.ModelAdmin):
                 name="matching_helprequest_workflow",
             ),
             path(
+                "<int:pk>/suggestions/",
+                self.admin_site.admin_view(self.suggestions_view),
+                name="matching_helprequest_suggestions",
+            ),
+            path(
                 "referrals/<int:pk>/outcome/",
                 self.admin_site.admin_view(self.outcome_view),
                 name="matching_referral_outcome",
             ),
             *super().get_urls(),
         ]
+
+    def suggestions_view(self, request, pk):
+        """The volunteers suggested for one request side by side, best first, with the
+        reasons; approve one or reject with a reason, or start a new run."""
+        from matching.suggestions import suggestion_approve, suggestion_reject
+
+        help_request = get_object_or_404(
+            HelpRequest.objects.select_related("participant", "neighbourhood"), pk=pk
+        )
+        if not (
+            self.has_change_permission(request, help_request)
+            and request.user.has_perm("matching.change_matchsuggestion")
+        ):
+            raise PermissionDenied
+        suggestions = help_request.suggestions.select_related(
+            "volunteer__neighbourhood", "decided_by", "run"
+        ).order_by("-score", "pk")
+        if request.method == "POST":
+            suggestion = get_object_or_404(suggestions, pk=request.POST.get("suggestion"))
+            try:
+                if request.POST.get("decision") == "approve":
+                    suggestion_approve(suggestion=suggestion, by=request.user)
+                    self.message_user(
+                        request,
+                        _("Offered to %(volunteer)s; they have been told.")
+                        % {"volunteer": suggestion.volunteer},
+                    )
+                else:
+                    reject_form = ReasonForm(request.POST)
+                    if not reject_form.is_valid():
+                        raise services.HelpRequestError(
+                            _("Say why you reject this suggestion."), code="reason"
+                        )
+                    suggestion_reject(
+                        suggestion=suggestion,
+                        by=request.user,
+                        reason=reject_form.cleaned_data["reason"],
+                    )
+                    self.message_user(request, _("Rejected; this pair is not suggested again."))
+            except services.HelpRequestError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                return redirect(request.path)
+        return TemplateResponse(
+            request,
+            "admin/matching/suggestions.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Suggested volunteers"),
+                "help_request": help_request,
+                "suggestions": suggestions,
+                "opts": self.model._meta,
+                "back": reverse("admin:matching_helprequest_change", args=[pk]),
+                "last_run": MatchRun.objects.first(),
+            },
+            status=400 if request.method == "POST" else 200,
+        )
 
     def workflow_view(self, request, pk, action):
         """The workflow steps, each through its service function."""
@@ -613,6 +684,7 @@ class MatchRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "trigger"]
     readonly_fields = [field.name for field in MatchRun._meta.fields]
+    change_list_template = "admin/matching/matchrun/change_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -620,22 +692,68 @@ class MatchRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        return [
+            path(
+                "start/",
+                self.admin_site.admin_view(self.start_view),
+                name="matching_matchrun_start",
+            ),
+            *super().get_urls(),
+        ]
+
+    def start_view(self, request):
+        """'Run now': the worker runs the matching at once (refused while one is running)."""
+        from matching.tasks import run_matching
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("matching.change_matchsuggestion"):
+            raise PermissionDenied
+        if MatchRun.objects.filter(status=MatchRun.Status.RUNNING).exists():
+            self.message_user(
+                request, _("A run is going on; wait until it is done."), messages.WARNING
+            )
+        else:
+            run_matching.delay(trigger=MatchRun.Trigger.MANUAL, by_id=request.user.pk)
+            self.message_user(
+                request,
+                _("The run has started. It shows here when it is done; refresh in a minute."),
+            )
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("admin:matching_matchrun_changelist")
+        return redirect(back or reverse("admin:matching_matchrun_changelist"))
+
 
 @admin.register(MatchSuggestion)
 class MatchSuggestionAdmin(admin.ModelAdmin):
     """Compare the alternatives per request (filter on the request, sorted by score) and
     approve or reject them; the volunteer then answers on the site."""
 
-    list_display = ["help_request", "volunteer", "score", "why", "status", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["help_request__description", "volunteer__display_name"]
-    list_select_related = ["help_request__participant", "help_request__organisation", "volunteer"]
-    ordering = ["help_request", "-score"]
+    list_display = ["need", "volunteer", "score", "why", "status", "created_at"]
+    list_filter = ["status", ("opportunity", admin.EmptyFieldListFilter)]
+    search_fields = [
+        "help_request__description",
+        "opportunity__title",
+        "volunteer__display_name",
+    ]
+    list_select_related = [
+        "help_request__participant",
+        "help_request__organisation",
+        "opportunity",
+        "volunteer",
+    ]
+    ordering = ["help_request", "opportunity", "-score"]
     readonly_fields = [field.name for field in MatchSuggestion._meta.fields]
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("for"))
+    def need(self, obj):
+        return obj.need
 
     @admin.display(description=_("reasons"))
     def why(self, obj):

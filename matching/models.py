@@ -517,7 +517,13 @@ class MatchRun(models.Model):
 
 
 class MatchSuggestion(models.Model):
-    """A volunteer suggested for a help request, with the score and the reasons in words."""
+    """A volunteer suggested for a help request or for an organisation's opportunity, with the
+    score and the reasons in words.
+
+    A suggestion for a help request waits for a coordinator's approval before the volunteer
+    sees it. A suggestion for an opportunity (public anyway) goes straight to the volunteer's
+    page and weekly e-mail: responding to the opportunity accepts it, 'not for me' declines it.
+    """
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -530,7 +536,20 @@ class MatchSuggestion(models.Model):
     ACTIVE = [Status.PROPOSED, Status.APPROVED, Status.ACCEPTED]
 
     help_request = models.ForeignKey(
-        HelpRequest, on_delete=models.CASCADE, related_name="suggestions"
+        HelpRequest,
+        verbose_name=_("help request"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+    opportunity = models.ForeignKey(
+        "initiatives.Opportunity",
+        verbose_name=_("volunteer opportunity"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suggestions",
     )
     volunteer = models.ForeignKey(
         "volunteers.VolunteerProfile", on_delete=models.CASCADE, related_name="suggestions"
@@ -554,9 +573,10 @@ class MatchSuggestion(models.Model):
     reject_reason = models.CharField(_("why rejected"), max_length=300, blank=True)
     approved_at = models.DateTimeField(_("offered to the volunteer"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("sent in the weekly e-mail"), null=True, blank=True)
 
     class Meta:
-        ordering = ["help_request", "-score"]
+        ordering = ["help_request", "opportunity", "-score"]
         verbose_name = _("match suggestion")
         verbose_name_plural = _("match suggestions")
         constraints = [
@@ -565,8 +585,23 @@ class MatchSuggestion(models.Model):
                 fields=["help_request", "volunteer"],
                 condition=Q(status__in=["proposed", "approved", "accepted"]),
                 name="one_active_suggestion_per_pair",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["opportunity", "volunteer"],
+                condition=Q(status__in=["proposed", "approved", "accepted"]),
+                name="one_active_opportunity_suggestion_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(help_request__isnull=False, opportunity__isnull=True)
+                | Q(help_request__isnull=True, opportunity__isnull=False),
+                name="suggestion_for_a_request_or_an_opportunity",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.volunteer} → {self.help_request} ({self.score})"
+        return f"{self.volunteer} → {self.need} ({self.score})"
+
+    @property
+    def need(self):
+        """The help request or opportunity this suggestion is for."""
+        return self.help_request or self.opportunity

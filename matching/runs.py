@@ -1,5 +1,6 @@
-"""A matching run: read the open help requests and the available volunteers in a constant
-number of queries, let the engine choose, and write the new suggestions in one transaction.
+"""A matching run: read the open help requests, the published opportunities and the
+available volunteers in a constant number of queries, let the engine choose the best set
+overall, and write the new suggestions in one transaction.
 
 Only one run at a time (the partial unique index of MatchRun); a run that crashed is taken
 over after MATCH_RUN_TIMEOUT_MINUTES. A run that fails writes no suggestion at all.
@@ -10,9 +11,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from initiatives.models import Opportunity, Response
 from matching import engine
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
 from volunteers.models import VolunteerProfile
@@ -38,7 +40,7 @@ SKILLS_FOR_KIND = {
     HelpRequest.Kind.VOLUNTEER_WORK: {"werk"},
     HelpRequest.Kind.INFORMAL_CARE: {"ouderen"},
 }
-VOLUNTEER_RANGE_KM = 10.0
+REQUEST, OPPORTUNITY = "request", "opportunity"  # the first part of an engine.Need id
 
 
 class MatchRunBusy(Exception):
@@ -82,7 +84,7 @@ def _volunteers(today):
                 availability=profile.availability,
                 lat=float(profile.neighbourhood.latitude) if profile.neighbourhood else 0.0,
                 lon=float(profile.neighbourhood.longitude) if profile.neighbourhood else 0.0,
-                max_km=VOLUNTEER_RANGE_KM if profile.neighbourhood else 0.0,
+                max_km=float(profile.max_distance_km) if profile.neighbourhood else 0.0,
                 capacity=capacity - active.get(profile.pk, 0),
                 has_vog=profile.has_vog,
                 prefers_adults=profile.prefers_adults,
@@ -93,19 +95,27 @@ def _volunteers(today):
     return result
 
 
-def _needs(now):
+def _earlier_pairs(field):
+    """Per request (or opportunity): the volunteers ever suggested (never offered again: they
+    were rejected, declined, or are still in play), and how many suggestions are in play."""
+    pairs = MatchSuggestion.objects.filter(**{f"{field}__isnull": False}).values_list(
+        field, "volunteer_id", "status"
+    )
+    excluded, active = {}, {}
+    for need_id, volunteer_id, status in pairs:
+        excluded.setdefault(need_id, set()).add(volunteer_id)
+        if status in MatchSuggestion.ACTIVE:
+            active[need_id] = active.get(need_id, 0) + 1
+    return excluded, active
+
+
+def _request_needs(now):
     requests = (
         HelpRequest.objects.filter(status=HelpRequest.Status.OPEN, participant__isnull=False)
         .select_related("participant", "neighbourhood", "participant__neighbourhood")
         .prefetch_related("languages", "participant__languages")
     )
-    pairs = MatchSuggestion.objects.values_list("help_request_id", "volunteer_id", "status")
-    excluded, active = {}, {}
-    for request_id, volunteer_id, status in pairs:
-        # Never offer a pair again that was rejected, declined or is still in play.
-        excluded.setdefault(request_id, set()).add(volunteer_id)
-        if status in MatchSuggestion.ACTIVE:
-            active[request_id] = active.get(request_id, 0) + 1
+    excluded, active = _earlier_pairs("help_request_id")
     result = []
     for request in requests:
         participant = request.participant
@@ -117,7 +127,7 @@ def _needs(now):
         age = now.year - participant.year_of_birth if participant.year_of_birth else 30
         result.append(
             engine.Need(
-                id=request.pk,
+                id=(REQUEST, request.pk),
                 languages=languages,
                 needs_shared_language=request.kind in TALKING_KINDS,
                 skills=frozenset(SKILLS_FOR_KIND.get(request.kind, set())),
@@ -133,13 +143,75 @@ def _needs(now):
     return result
 
 
+def _opportunity_needs(now):
+    """Published, current opportunities with places left. The volunteer must speak one of the
+    languages it asks for, Dutch at least at its minimum level, and have a VOG if it says so."""
+    opportunities = (
+        Opportunity.objects.public()
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate(now)))
+        .select_related("neighbourhood")
+        .prefetch_related("skills", "languages")
+        .annotate(
+            taken=Count(
+                "responses",
+                filter=Q(responses__status__in=[Response.Status.PENDING, Response.Status.ACCEPTED]),
+            )
+        )
+    )
+    excluded, active = _earlier_pairs("opportunity_id")
+    # Whoever responded already is not suggested the same opportunity.
+    for opportunity_id, profile_id in Response.objects.filter(
+        volunteer__volunteer_profile__isnull=False
+    ).values_list("opportunity_id", "volunteer__volunteer_profile"):
+        excluded.setdefault(opportunity_id, set()).add(profile_id)
+    result = []
+    for opportunity in opportunities:
+        hood = opportunity.neighbourhood
+        remote = opportunity.is_remote or hood is None
+        result.append(
+            engine.Need(
+                id=(OPPORTUNITY, opportunity.pk),
+                languages={language.code: "native" for language in opportunity.languages.all()},
+                needs_shared_language=bool(opportunity.languages.all()),
+                min_levels=(
+                    (("nl", opportunity.min_dutch_level),) if opportunity.min_dutch_level else ()
+                ),
+                skills=frozenset(skill.slug for skill in opportunity.skills.all()),
+                lat=0.0 if remote else float(hood.latitude),
+                lon=0.0 if remote else float(hood.longitude),
+                remote=remote,
+                places=opportunity.places - opportunity.taken - active.get(opportunity.pk, 0),
+                needs_vog=opportunity.needs_vog,
+                audience="",
+                waiting_days=(now - opportunity.created_at).days,
+                excluded=frozenset(excluded.get(opportunity.pk, set())),
+            )
+        )
+    return result
+
+
+def _suggestion(candidate, run) -> MatchSuggestion:
+    kind, pk = candidate.need_id
+    return MatchSuggestion(
+        help_request_id=pk if kind == REQUEST else None,
+        opportunity_id=pk if kind == OPPORTUNITY else None,
+        volunteer_id=candidate.volunteer_id,
+        run=run,
+        score=candidate.score,
+        reasons=list(candidate.reasons),
+    )
+
+
 def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> MatchRun:
     """Run the matching once; raises MatchRunBusy if another run is going on."""
+    from matching.suggestions import opportunity_suggestions_settle
+
     run = match_run_start(trigger=trigger, by=by)
     try:
         now = timezone.now()
+        opportunity_suggestions_settle(now=now)
         volunteers = _volunteers(timezone.localdate())
-        needs = [need for need in _needs(now) if need.places > 0]
+        needs = [need for need in _request_needs(now) + _opportunity_needs(now) if need.places > 0]
         candidates = engine.candidates(volunteers, needs, top_k=settings.MATCH_TOP_K)
         chosen = engine.assign(
             candidates,
@@ -147,16 +219,7 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
             need_places={n.id: n.places for n in needs},
         )
         with transaction.atomic():
-            MatchSuggestion.objects.bulk_create(
-                MatchSuggestion(
-                    help_request_id=c.need_id,
-                    volunteer_id=c.volunteer_id,
-                    run=run,
-                    score=c.score,
-                    reasons=list(c.reasons),
-                )
-                for c in chosen
-            )
+            MatchSuggestion.objects.bulk_create(_suggestion(c, run) for c in chosen)
             run.status = MatchRun.Status.DONE
             run.finished_at = timezone.now()
             run.candidates = len(candidates)

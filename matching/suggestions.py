@@ -1,16 +1,22 @@
 """The suggestion workflow: a coordinator approves or rejects, the volunteer accepts or
 declines (on the site or through a signed link), an unanswered offer expires. An accepted
-suggestion matches the request. Each step is one function that checks the current status."""
+suggestion matches the request. Each step is one function that checks the current status.
+
+Suggested opportunities need no approval: they show on the volunteer's page and in the weekly
+'opportunities for you' e-mail; responding to the opportunity accepts the suggestion.
+"""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from initiatives.models import Opportunity, Response
 from matching.models import HelpRequest, MatchSuggestion
 from matching.services import HelpRequestError, help_request_mark_matched
 from mpact.notifications.services import in_language_of, notification_create
@@ -158,3 +164,134 @@ def suggestions_expire(*, now=None) -> int:
         approved_at__lt=limit,
         help_request__status=HelpRequest.Status.OPEN,
     ).update(status=Status.EXPIRED)
+
+
+# --- Suggested opportunities ------------------------------------------------------------------
+
+EMAIL_OFF_SALT = "matching.opportunity_email.off"
+
+
+def _responded():
+    return Response.objects.filter(
+        opportunity=OuterRef("opportunity_id"), volunteer=OuterRef("volunteer__user_id")
+    )
+
+
+def opportunity_suggestions_for(user):
+    """The opportunities suggested to this volunteer that they have not answered yet."""
+    return (
+        MatchSuggestion.objects.filter(
+            volunteer__user=user,
+            opportunity__isnull=False,
+            status=Status.PROPOSED,
+            opportunity__status=Opportunity.Status.PUBLISHED,
+        )
+        .exclude(Exists(_responded()))
+        .select_related("opportunity__organisation", "opportunity__neighbourhood")
+        .order_by("-score", "pk")
+    )
+
+
+def opportunity_suggestions_settle(*, now=None) -> int:
+    """A response to the opportunity accepts its suggestion; a closed opportunity, or one
+    left unanswered for MATCH_OPPORTUNITY_DAYS, lets it expire. Returns how many changed."""
+    now = now or timezone.now()
+    open_ones = MatchSuggestion.objects.filter(opportunity__isnull=False, status=Status.PROPOSED)
+    changed = open_ones.filter(Exists(_responded())).update(status=Status.ACCEPTED, answered_at=now)
+    limit = now - timedelta(days=settings.MATCH_OPPORTUNITY_DAYS)
+    changed += open_ones.filter(
+        ~Q(opportunity__status=Opportunity.Status.PUBLISHED) | Q(created_at__lt=limit)
+    ).update(status=Status.EXPIRED)
+    return changed
+
+
+def opportunity_suggestion_decline(*, suggestion: MatchSuggestion, user) -> MatchSuggestion:
+    """'Not for me': the suggestion ends and this opportunity is not suggested to them again."""
+    if suggestion.opportunity_id is None or suggestion.volunteer.user_id != user.pk:
+        raise HelpRequestError(_("This suggestion is for someone else."), code="not_yours")
+    with transaction.atomic():
+        return _move(
+            suggestion,
+            from_statuses=[Status.PROPOSED],
+            to=Status.DECLINED,
+            answered_at=timezone.now(),
+        )
+
+
+def opportunity_email_off_url(user) -> str:
+    token = signing.dumps(user.pk, salt=EMAIL_OFF_SALT)
+    return reverse("matching:opportunity_email_off", args=[token])
+
+
+def opportunity_email_profile(*, token: str):
+    """The volunteer profile the switch-off link in a weekly e-mail is for."""
+    from volunteers.models import VolunteerProfile
+
+    try:
+        user_pk = signing.loads(token, salt=EMAIL_OFF_SALT)
+    except signing.BadSignature:
+        raise HelpRequestError(_("This link is not valid."), code="bad_link") from None
+    profile = VolunteerProfile.objects.filter(user_id=user_pk).first()
+    if profile is None:
+        raise HelpRequestError(_("This link is not valid."), code="bad_link")
+    return profile
+
+
+def opportunity_email_off(*, profile):
+    """No more weekly e-mail; it can be switched on again on the profile page."""
+    type(profile).objects.filter(pk=profile.pk).update(opportunity_email=False)
+    profile.opportunity_email = False
+    return profile
+
+
+def opportunity_digests_send(*, now=None, per_volunteer: int = 5) -> int:
+    """The weekly 'opportunities for you' e-mail: to each volunteer who wants it, the
+    opportunities suggested to them since the last one, best first, each with its reasons.
+    Returns how many e-mails were written."""
+    now = now or timezone.now()
+    opportunity_suggestions_settle(now=now)
+    pending = (
+        MatchSuggestion.objects.filter(
+            opportunity__isnull=False,
+            status=Status.PROPOSED,
+            mailed_at__isnull=True,
+            volunteer__opportunity_email=True,
+            volunteer__user__is_active=True,
+        )
+        .select_related("opportunity__organisation", "volunteer__user")
+        .order_by("volunteer_id", "-score", "pk")
+    )
+    by_volunteer = {}
+    for suggestion in pending:
+        by_volunteer.setdefault(suggestion.volunteer_id, []).append(suggestion)
+    for suggestions in by_volunteer.values():
+        user = suggestions[0].volunteer.user
+        shown = suggestions[:per_volunteer]
+        with transaction.atomic(), in_language_of(user):
+            lines = []
+            for suggestion in shown:
+                opportunity = suggestion.opportunity
+                lines.append(
+                    f"- {opportunity.title} ({opportunity.organisation.name})\n"
+                    f"  {_('Why you:')} {', '.join(suggestion.reasons)}\n"
+                    f"  {settings.SITE_URL}{opportunity.get_absolute_url()}"
+                )
+            body = "\n\n".join(
+                [
+                    _("These volunteer opportunities fit you well:"),
+                    "\n\n".join(lines),
+                    _("Don't want this e-mail any more? Switch it off here:")
+                    + f"\n{settings.SITE_URL}{opportunity_email_off_url(user)}",
+                ]
+            )
+            notification_create(
+                user=user,
+                email=user.email,
+                kind="opportunities_for_you",
+                subject=_("Volunteer opportunities for you"),
+                body=body,
+                link=reverse("volunteers:dashboard") + "#for-you",
+            )
+            # Everything listed, and what did not fit in this one, counts as sent.
+            MatchSuggestion.objects.filter(pk__in=[s.pk for s in suggestions]).update(mailed_at=now)
+    return len(by_volunteer)

@@ -14,12 +14,16 @@ def remind_referral_follow_ups() -> int:
 
 
 @shared_task
-def run_matching() -> int | None:
-    """The scheduled matching run; skipped (not failed) when another run is going on."""
+def run_matching(trigger: str = "schedule", by_id: int | None = None) -> int | None:
+    """A matching run, scheduled or started by a coordinator; skipped (not failed) when
+    another run is going on."""
+    from django.contrib.auth import get_user_model
+
     from matching.runs import MatchRunBusy, match_run_execute
 
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
     try:
-        return match_run_execute().pk
+        return match_run_execute(trigger=trigger, by=by).pk
     except MatchRunBusy:
         return None
 
@@ -29,3 +33,11 @@ def expire_suggestions() -> int:
     from matching.suggestions import suggestions_expire
 
     return suggestions_expire()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def send_opportunity_digests() -> int:
+    """The weekly 'opportunities for you' e-mail. Safe to retry: what was sent is marked."""
+    from matching.suggestions import opportunity_digests_send
+
+    return opportunity_digests_send()

@@ -9,6 +9,13 @@ urlpatterns = [
     path("hulpvraag/<str:token>/", views.help_request_status, name="help_request_status"),
     path("mijn-hulpvragen/", views.my_help_requests, name="my_help_requests"),
     path("voorstel/<str:token>/", views.suggestion_answer, name="suggestion_answer"),
+    path("vrijwilliger/voorstellen/<int:pk>/", views.suggestion_detail, name="suggestion_detail"),
+    path(
+        "vrijwilliger/kansen/<int:pk>/niet-voor-mij/",
+        views.opportunity_suggestion_decline,
+        name="opportunity_suggestion_decline",
+    ),
+    path("kansen-mail/uit/<str:token>/", views.opportunity_email_off, name="opportunity_email_off"),
     path(
         "beheer/<slug:slug>/ondersteuning/",
         views.organisation_help_request,

@@ -2,14 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from initiatives.manage_views import membership_or_404
 from matching import services
 from matching.forms import GuestContactForm, HelpRequestForm, OrganisationHelpRequestForm
-from matching.models import HelpRequest
+from matching.models import HelpRequest, MatchSuggestion
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,18 +128,12 @@ def organisation_help_request(request, slug):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def suggestion_answer(request, token):
-    """The volunteer's answer to an offered match. They see the person's first name,
-    languages, neighbourhood and request text, and nothing more."""
+def _answer_page(request, suggestion):
+    """The volunteer's view of a match offered to them, and their answer. They see the
+    person's first name, languages, neighbourhood and request text, and nothing more."""
     from matching import suggestions
 
-    try:
-        suggestion = suggestions.suggestion_from_token(token)
-    except services.HelpRequestError as error:
-        return render(request, "initiatives/link_invalid.html", {"error": error}, status=400)
-    if suggestion.volunteer.user_id != request.user.pk:
+    if suggestion.volunteer.user_id != request.user.pk or suggestion.help_request_id is None:
         raise Http404
     error = None
     if request.method == "POST":
@@ -155,7 +150,7 @@ def suggestion_answer(request, token):
         except services.HelpRequestError as exc:
             error = exc
         else:
-            return redirect(request.path)
+            return redirect("matching:suggestion_detail", pk=suggestion.pk)
     help_request = suggestion.help_request
     participant = help_request.participant
     return render(
@@ -171,4 +166,70 @@ def suggestion_answer(request, token):
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_answer(request, token):
+    """The signed link in the e-mail that offers the match."""
+    from matching import suggestions
+
+    try:
+        suggestion = suggestions.suggestion_from_token(token)
+    except services.HelpRequestError as error:
+        return render(request, "initiatives/link_invalid.html", {"error": error}, status=400)
+    return _answer_page(request, suggestion)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_detail(request, pk):
+    """The same, from the volunteer's own page (only offers a coordinator approved)."""
+    suggestion = get_object_or_404(
+        MatchSuggestion.objects.select_related(
+            "help_request__participant", "volunteer__user"
+        ).exclude(status__in=[MatchSuggestion.Status.PROPOSED, MatchSuggestion.Status.REJECTED]),
+        pk=pk,
+    )
+    return _answer_page(request, suggestion)
+
+
+@login_required
+@require_POST
+def opportunity_suggestion_decline(request, pk):
+    """'Not for me' on a suggested opportunity."""
+    from matching import suggestions
+
+    suggestion = get_object_or_404(
+        MatchSuggestion.objects.select_related("volunteer"),
+        pk=pk,
+        opportunity__isnull=False,
+        volunteer__user=request.user,
+    )
+    try:
+        suggestions.opportunity_suggestion_decline(suggestion=suggestion, user=request.user)
+    except services.HelpRequestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("We will not suggest this one to you again."))
+    return redirect(reverse("volunteers:dashboard") + "#for-you")
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_email_off(request, token):
+    """Switch the weekly 'opportunities for you' e-mail off from the link in it; no login
+    needed, and a click (a POST) rather than just opening the link, which mail scanners do."""
+    from matching import suggestions
+
+    try:
+        profile = suggestions.opportunity_email_profile(token=token)
+    except services.HelpRequestError as error:
+        return render(request, "initiatives/link_invalid.html", {"error": error}, status=400)
+    if request.method == "POST":
+        suggestions.opportunity_email_off(profile=profile)
+    return render(
+        request,
+        "matching/opportunity_email_off.html",
+        {"done": request.method == "POST", "profile": profile},
     )

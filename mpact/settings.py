@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.expire_suggestions",
         "schedule": crontab(minute=30),
     },
+    "opportunities-for-you-email": {
+        "task": "matching.tasks.send_opportunity_digests",
+        "schedule": crontab(day_of_week=env_int("OPPORTUNITY_EMAIL_WEEKDAY", 1), hour=9, minute=0),
+    },
     "remind-stale-help-requests": {
         "task": "matching.tasks.remind_stale_requests",
         "schedule": crontab(hour=8, minute=0),
@@ -344,3 +348,6 @@ MATCH_TOP_K = env_int("MATCH_TOP_K", 10)
 MATCH_RUN_TIMEOUT_MINUTES = env_int("MATCH_RUN_TIMEOUT_MINUTES", 30)
 # A volunteer has this many days to answer an offered match before it expires.
 MATCH_ANSWER_DAYS = env_int("MATCH_ANSWER_DAYS", 5)
+# An opportunity suggested to a volunteer stays on their page this many days, or until they
+# respond or say 'not for me', or the opportunity closes.
+MATCH_OPPORTUNITY_DAYS = env_int("MATCH_OPPORTUNITY_DAYS", 28)

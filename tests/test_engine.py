@@ -61,6 +61,9 @@ def needs(draw, ids, volunteer_ids):
                 audience=draw(st.sampled_from(["adults", "teens"])),
                 waiting_days=draw(st.integers(0, 60)),
                 excluded=frozenset(draw(st.sets(st.sampled_from(volunteer_ids)))),
+                min_levels=tuple(
+                    draw(st.dictionaries(st.sampled_from(CODES), st.sampled_from(LEVELS))).items()
+                ),
             )
         )
     return result
@@ -79,6 +82,11 @@ def breaks_a_hard_rule(volunteer, need):
         return True
     if need.needs_vog and not volunteer.has_vog:
         return True
+    for code, level in need.min_levels:
+        if code not in volunteer.languages or (
+            engine.LEVEL_RANK[volunteer.languages[code]] < engine.LEVEL_RANK[level]
+        ):
+            return True
     if need.needs_shared_language:
         usable = [
             code
@@ -168,6 +176,58 @@ def test_the_same_input_gives_the_same_output(instance, rng: random.Random):
     )
     assert again == first
     assert solve(vols, need_list)[1] == first
+
+
+PLACES = [(52.21, 6.86), (52.22, 6.89), (52.25, 6.91)]
+
+
+@st.composite
+def larger_instances(draw):
+    """Dozens of volunteers sharing a few places (as in neighbourhoods), with ties."""
+    count = draw(st.integers(1, 40))
+    vols = []
+    for vid in draw(st.permutations(range(1, count + 1))):
+        lat, lon = draw(st.sampled_from(PLACES))
+        vols.append(
+            engine.Volunteer(
+                id=vid * 7,
+                languages=draw(languages),
+                skills=frozenset(draw(st.sets(st.sampled_from(SKILLS)))),
+                availability=draw(st.integers(0, 2**21 - 1)),
+                lat=lat,
+                lon=lon,
+                max_km=draw(st.sampled_from([1.0, 3.0, 10.0])),
+                capacity=draw(st.integers(0, 2)),
+                has_vog=draw(st.booleans()),
+                prefers_adults=draw(st.booleans()),
+                prefers_teens=draw(st.booleans()),
+                load=draw(st.integers(0, 30)),
+            )
+        )
+    need_list = draw(needs(list(range(1, draw(st.integers(1, 6)) + 1)), [v.id for v in vols]))
+    return vols, need_list
+
+
+@settings(max_examples=150, deadline=None)
+@given(larger_instances())
+def test_the_vector_score_of_every_pair_is_the_pair_by_pair_score(instance):
+    vols, need_list = instance
+    pool = engine.VolunteerPool(vols)
+    for need in need_list:
+        passes, points = pool.scores(need)
+        for volunteer, passed, vector_points in zip(vols, passes, points, strict=True):
+            assert bool(passed) == engine.passes_hard_rules(volunteer, need)
+            if passed:
+                assert int(vector_points) == engine.score(volunteer, need)[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(larger_instances(), st.integers(1, 12))
+def test_vectorised_candidates_equal_the_pair_by_pair_definition(instance, top_k):
+    vols, need_list = instance
+    assert engine.candidates(vols, need_list, top_k=top_k) == engine.candidates_exhaustive(
+        vols, need_list, top_k=top_k
+    )
 
 
 def test_global_beats_first_fit():

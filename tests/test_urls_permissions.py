@@ -248,6 +248,30 @@ TABLE = [
         status(LOGIN, 200, 404, 404),
     ),
     (
+        "an offered match on the volunteer's page: only the volunteer it is for",
+        "matching:suggestion_detail",
+        lambda o: {"pk": o["offer"].pk},
+        status(LOGIN, 200, 404, 404),
+    ),
+    (
+        "'not for me' on a suggested opportunity (POST only)",
+        "matching:opportunity_suggestion_decline",
+        lambda o: {"pk": o["opportunity_suggestion"].pk},
+        status(LOGIN, 405, 405, 405),
+    ),
+    (
+        "switch the weekly e-mail off: the signed link, no login needed",
+        "matching:opportunity_email_off",
+        lambda o: {"token": o["email_off_token"]},
+        ALL_200,
+    ),
+    (
+        "switch the weekly e-mail off: a forged link",
+        "matching:opportunity_email_off",
+        lambda o: {"token": "forged"},
+        status(400, 400, 400, 400),
+    ),
+    (
         "an organisation asks for support",
         "matching:organisation_help_request",
         lambda o: {"slug": o["organisation"].slug},
@@ -281,6 +305,18 @@ TABLE = [
     ),
     ("admin: agencies", "admin:matching_agency_changelist", None, ADMIN_ONLY),
     ("admin: matching runs", "admin:matching_matchrun_changelist", None, ADMIN_ONLY),
+    (
+        "admin: run the matching now (POST only)",
+        "admin:matching_matchrun_start",
+        None,
+        status(LOGIN, 404, 404, 405),
+    ),
+    (
+        "admin: compare the volunteers suggested for a request",
+        "admin:matching_helprequest_suggestions",
+        lambda o: {"pk": o["help_request"].pk},
+        ADMIN_ONLY,
+    ),
     ("admin: match suggestions", "admin:matching_matchsuggestion_changelist", None, ADMIN_ONLY),
     ("log in", "account_login", None, GUESTS_ONLY),
     ("sign up for an account", "account_signup", None, GUESTS_ONLY),
@@ -316,6 +352,14 @@ def objects(db, organisation, org_member, resident):
     invitation = Invitation.objects.create(
         organisation=organisation, email="new@example.org", invited_by=org_member
     )
+    resident_profile = VolunteerProfileFactory(user=resident)
+    offer = MatchSuggestion.objects.create(
+        help_request=help_request,
+        volunteer=resident_profile,
+        score=500,
+        reasons=["spreekt ar (C1)"],
+        status="approved",
+    )
     return {
         "organisation": organisation,
         "opportunity": opportunity,
@@ -330,16 +374,12 @@ def objects(db, organisation, org_member, resident):
         "invitation_token": signing.dumps(invitation.pk, salt=services.INVITATION_SALT),
         "visible_profile": volunteer,
         "help_request": help_request,
-        "offer_token": signing.dumps(
-            MatchSuggestion.objects.create(
-                help_request=help_request,
-                volunteer=VolunteerProfileFactory(user=resident),
-                score=500,
-                reasons=["spreekt ar (C1)"],
-                status="approved",
-            ).pk,
-            salt="matching.suggestion.answer",
+        "offer": offer,
+        "offer_token": signing.dumps(offer.pk, salt="matching.suggestion.answer"),
+        "opportunity_suggestion": MatchSuggestion.objects.create(
+            opportunity=opportunity, volunteer=resident_profile, score=400, reasons=["5.0 km"]
         ),
+        "email_off_token": signing.dumps(resident.pk, salt="matching.opportunity_email.off"),
         "referral": Referral.objects.create(
             help_request=help_request,
             agency=AgencyFactory(),

@@ -18,8 +18,10 @@ from initiatives.models import (
     Response,
     SignUp,
 )
+from matching.models import MatchSuggestion
 from mpact.notifications.models import Notification
 from tests.factories import (
+    HelpRequestFactory,
     HoursEntryFactory,
     LanguageFactory,
     MembershipFactory,
@@ -59,6 +61,7 @@ def profile_data(**overrides):
         "availability": [availability_bit(1, 2), availability_bit(5, 0)],
         "hours_per_week": 4,
         "buddy_capacity": 1,
+        "max_distance_km": 5,
         "prefers_adults": "on",
         "is_visible": "on",
         "privacy_consent": "on",
@@ -451,12 +454,25 @@ def test_volunteer_page_queries_do_not_grow(client, django_assert_num_queries, c
         ResponseFactory(opportunity=opportunity, volunteer=volunteer, status="accepted")
         HoursEntryFactory(volunteer=volunteer, opportunity=opportunity)
         SignUpFactory(email=volunteer.email)
+        MatchSuggestion.objects.create(
+            help_request=HelpRequestFactory(),
+            volunteer=profile,
+            score=500,
+            reasons=["2.0 km"],
+            status=MatchSuggestion.Status.APPROVED,
+            approved_at=timezone.now(),
+        )
+        MatchSuggestion.objects.create(
+            opportunity=OpportunityFactory(), volunteer=profile, score=400, reasons=["1.0 km"]
+        )
     client.force_login(volunteer)
-    # session, user, profile, memberships, responses, sign-ups, hours, monthly totals, the
-    # unread count in the header.
-    with django_assert_num_queries(9):
+    # session, user, profile, memberships, responses, sign-ups, hours, monthly totals, offered
+    # matches, suggested opportunities, the unread count in the header.
+    with django_assert_num_queries(11):
         response = client.get(reverse("volunteers:dashboard"))
     assert len(response.context["responses"]) == count
+    assert len(response.context["offers"]) == min(count, 20)
+    assert len(response.context["for_you"]) == min(count, 10)
 
 
 # --- Organisations --------------------------------------------------------------------------

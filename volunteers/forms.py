@@ -61,12 +61,14 @@ class VolunteerProfileForm(forms.ModelForm):
             "availability",
             "hours_per_week",
             "buddy_capacity",
+            "max_distance_km",
             "prefers_adults",
             "prefers_teens",
             "has_vog",
             "vog_date",
             "paused_until",
             "is_visible",
+            "opportunity_email",
         ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),

@@ -109,6 +109,15 @@ class VolunteerProfile(models.Model):
         default=0,
         validators=[MaxValueValidator(5)],
     )
+    max_distance_km = models.PositiveSmallIntegerField(
+        _("how far you will travel (km)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("From the centre of your neighbourhood; we only suggest help within it."),
+    )
+    opportunity_email = models.BooleanField(
+        _("send me a weekly e-mail with opportunities that fit me"), default=True
+    )
     prefers_adults = models.BooleanField(_("I like to work with adults"), default=True)
     prefers_teens = models.BooleanField(_("I like to work with teenagers"), default=False)
     has_vog = models.BooleanField(_("I have a certificate of conduct (VOG)"), default=False)
