@@ -268,12 +268,13 @@ def opportunity_digests_send(*, now=None, per_volunteer: int = 5) -> int:
         user = suggestions[0].volunteer.user
         shown = suggestions[:per_volunteer]
         with transaction.atomic(), in_language_of(user):
+            why = _("Why you:")
             lines = []
             for suggestion in shown:
                 opportunity = suggestion.opportunity
                 lines.append(
                     f"- {opportunity.title} ({opportunity.organisation.name})\n"
-                    f"  {_('Why you:')} {', '.join(suggestion.reasons)}\n"
+                    f"  {why} {', '.join(suggestion.reasons)}\n"
                     f"  {settings.SITE_URL}{opportunity.get_absolute_url()}"
                 )
             body = "\n\n".join(
