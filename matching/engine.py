@@ -22,12 +22,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # CEFR levels ranked; a level at or above B1 counts as usable for talking together.
 LEVEL_RANK = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6, "native": 7}
 USABLE_LEVEL = LEVEL_RANK["B1"]
 DAY_PARTS = ["morning", "afternoon", "evening"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+AUDIENCE_WORDS = {"adults": gettext_lazy("adults"), "teens": gettext_lazy("teenagers")}
+
+
+@dataclass(frozen=True)
+class Words:
+    """Names for the codes in the reasons: language code -> name, skill slug -> name."""
+
+    languages: dict = field(default_factory=dict)
+    skills: dict = field(default_factory=dict)
+
+
+NO_WORDS = Words()
 
 
 @dataclass(frozen=True)
@@ -124,19 +137,23 @@ def _slot_words(mask: int) -> str:
     return ""
 
 
-def score(volunteer: Volunteer, need: Need) -> tuple[int, tuple]:
+def score(volunteer: Volunteer, need: Need, words: Words = NO_WORDS) -> tuple[int, tuple]:
     """The soft score (0-1000) and its parts in words. Call only for pairs that pass."""
     points, reasons = 0, []
     language = shared_language(volunteer, need)
     if language:
         code, level = language
         points += 150 + 20 * LEVEL_RANK[level]  # up to 290
-        reasons.append(_("speaks %(language)s (%(level)s)") % {"language": code, "level": level})
+        reasons.append(
+            _("speaks %(language)s (%(level)s)")
+            % {"language": words.languages.get(code, code), "level": level}
+        )
     if need.skills:
         matched = need.skills & volunteer.skills
         points += int(250 * len(matched) / len(need.skills))
         if matched:
-            reasons.append(_("skills: %(skills)s") % {"skills": ", ".join(sorted(matched))})
+            names = sorted(words.skills.get(slug, slug) for slug in matched)
+            reasons.append(_("skills: %(skills)s") % {"skills": ", ".join(names)})
     common = need.availability & volunteer.availability
     if common:
         points += min(100, 25 * bin(common).count("1"))
@@ -149,7 +166,9 @@ def score(volunteer: Volunteer, need: Need) -> tuple[int, tuple]:
         need.audience == "adults" and volunteer.prefers_adults
     ):
         points += 60
-        reasons.append(_("likes working with %(audience)s") % {"audience": _(need.audience)})
+        reasons.append(
+            _("likes working with %(audience)s") % {"audience": AUDIENCE_WORDS[need.audience]}
+        )
     # Old requests are not starved: up to 100 points for 50 days of waiting.
     points += min(100, 2 * need.waiting_days)
     if need.waiting_days:
@@ -260,7 +279,7 @@ class VolunteerPool:
         points = np.maximum(points - self.load_penalty, 0)
         return passes, np.minimum(points, 1000)
 
-    def top(self, need: Need, top_k: int) -> list[Candidate]:
+    def top(self, need: Need, top_k: int, words: Words = NO_WORDS) -> list[Candidate]:
         passes, points = self.scores(need)
         chosen = np.flatnonzero(passes)
         if not len(chosen):
@@ -275,11 +294,11 @@ class VolunteerPool:
         result = []
         for i in chosen[np.argsort(key, kind="stable")]:
             volunteer = self.volunteers[i]
-            result.append(Candidate(need.id, volunteer.id, *score(volunteer, need)))
+            result.append(Candidate(need.id, volunteer.id, *score(volunteer, need, words)))
         return result
 
 
-def candidates(volunteers, needs, *, top_k: int = 10) -> list[Candidate]:
+def candidates(volunteers, needs, *, top_k: int = 10, words: Words = NO_WORDS) -> list[Candidate]:
     """Per need, the `top_k` best volunteers that pass the hard rules (ties: lower id first):
     the same list as candidates_exhaustive(), in a fraction of the time."""
     if top_k <= 0:
@@ -289,7 +308,7 @@ def candidates(volunteers, needs, *, top_k: int = 10) -> list[Candidate]:
         return []
     result = []
     for need in needs:
-        result.extend(pool.top(need, top_k))
+        result.extend(pool.top(need, top_k, words))
     return result
 
 

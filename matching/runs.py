@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from initiatives.models import Opportunity, Response
+from initiatives.models import Language, Opportunity, Response
 from matching import engine
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
-from volunteers.models import VolunteerProfile
+from volunteers.models import Skill, VolunteerProfile
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +190,15 @@ def _opportunity_needs(now):
     return result
 
 
+def _words() -> engine.Words:
+    """Language and skill names for the reasons, in the active language (the site's default,
+    Dutch, for the nightly run)."""
+    return engine.Words(
+        languages={language.code: language.name for language in Language.objects.all()},
+        skills={skill.slug: skill.name for skill in Skill.objects.all()},
+    )
+
+
 def _suggestion(candidate, run) -> MatchSuggestion:
     kind, pk = candidate.need_id
     return MatchSuggestion(
@@ -212,7 +221,9 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
         opportunity_suggestions_settle(now=now)
         volunteers = _volunteers(timezone.localdate())
         needs = [need for need in _request_needs(now) + _opportunity_needs(now) if need.places > 0]
-        candidates = engine.candidates(volunteers, needs, top_k=settings.MATCH_TOP_K)
+        candidates = engine.candidates(
+            volunteers, needs, top_k=settings.MATCH_TOP_K, words=_words()
+        )
         chosen = engine.assign(
             candidates,
             volunteer_capacity={v.id: v.capacity for v in volunteers},

@@ -68,7 +68,7 @@ def test_an_opportunity_is_suggested_to_who_fits_it(town):
     suggestion = MatchSuggestion.objects.get()
     assert (suggestion.opportunity, suggestion.volunteer) == (town["cook"], cook)
     assert suggestion.help_request is None
-    assert any("koken" in reason for reason in suggestion.reasons)
+    assert "vaardigheden: Koken" in suggestion.reasons
     run.refresh_from_db()
     assert run.suggestions == 1
 
@@ -125,7 +125,7 @@ def test_the_volunteer_sees_it_with_reasons_and_can_say_not_for_me(client, town)
     client.force_login(cook.user)
     page = client.get(reverse("volunteers:dashboard"))
     assert list(page.context["for_you"]) == [suggestion]
-    assert "Kookmaatje" in page.content.decode() and "koken" in page.content.decode()
+    assert "Kookmaatje" in page.content.decode() and "Koken" in page.content.decode()
 
     # Someone else cannot decline it for them.
     client.force_login(UserFactory())
@@ -190,7 +190,7 @@ def test_the_weekly_email_lists_the_suggestions_once_and_can_be_switched_off(cli
     notification = Notification.objects.get(kind="opportunities_for_you")
     assert notification.user == cook.user
     assert notification.subject == "Volunteer opportunities for you"
-    assert "Kookmaatje" in notification.body and "koken" in notification.body
+    assert "Kookmaatje" in notification.body and "Koken" in notification.body
     assert MatchSuggestion.objects.get(volunteer=cook).mailed_at is not None
 
     off_link = notification.body.split("\n")[-1].split("http://localhost:8000", 1)[1]

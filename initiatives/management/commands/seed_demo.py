@@ -251,6 +251,7 @@ class Command(BaseCommand):
         self._opportunities(rng, opportunities, neighbourhoods, languages, skills, organisations)
         self._volunteers(rng, volunteers, neighbourhoods, languages, skills, accounts["volunteer"])
         self._help_requests(rng, neighbourhoods, languages, accounts["coordinator"])
+        self._match(accounts["coordinator"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
@@ -542,6 +543,20 @@ class Command(BaseCommand):
                 )
         VolunteerLanguage.objects.bulk_create(profile_languages, batch_size=5000)
         VolunteerProfile.skills.through.objects.bulk_create(profile_skills, batch_size=5000)
+
+    def _match(self, coordinator):
+        """One matching run, so that coordinators see suggestions to compare and volunteers
+        see opportunities suggested to them."""
+        from matching.runs import MatchRunBusy, match_run_execute
+
+        try:
+            run = match_run_execute(trigger="manual", by=coordinator)
+        except MatchRunBusy:
+            self.stdout.write("A matching run is going on; no demo suggestions.")
+            return
+        self.stdout.write(
+            f"Matching: {run.suggestions} suggestions from {run.candidates} candidates."
+        )
 
     def _help_requests(self, rng, neighbourhoods, languages, coordinator):
         """A few agencies and a realistic intake queue: new, in intake, open, referred."""
