@@ -757,7 +757,7 @@ class MatchSuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reasons"))
     def why(self, obj):
-        return ", ".join(obj.reasons)
+        return ", ".join(obj.reason_words)
 
     @admin.action(description=_("Approve: offer to the volunteer"))
     def approve(self, request, queryset):

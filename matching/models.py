@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import LanguageLevel
@@ -556,7 +557,8 @@ class MatchSuggestion(models.Model):
     )
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="+")
     score = models.PositiveSmallIntegerField(_("score"))
-    reasons = models.JSONField(_("reasons"), default=list)
+    # The reasons in words, per language of the site: {"nl": [...], "en": [...]}.
+    reasons = models.JSONField(_("reasons"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
@@ -605,3 +607,13 @@ class MatchSuggestion(models.Model):
     def need(self):
         """The help request or opportunity this suggestion is for."""
         return self.help_request or self.opportunity
+
+    @property
+    def reason_words(self) -> list[str]:
+        """The reasons in the active language, else in the site's default language."""
+        if isinstance(self.reasons, list):  # written by hand, in one language
+            return self.reasons
+        for language in (get_language() or "", settings.LANGUAGE_CODE):
+            if self.reasons.get(language[:2]):
+                return self.reasons[language[:2]]
+        return next(iter(self.reasons.values()), [])

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from initiatives.models import Language, Opportunity, Response
 from matching import engine
@@ -190,16 +190,35 @@ def _opportunity_needs(now):
     return result
 
 
-def _words() -> engine.Words:
-    """Language and skill names for the reasons, in the active language (the site's default,
-    Dutch, for the nightly run)."""
-    return engine.Words(
-        languages={language.code: language.name for language in Language.objects.all()},
-        skills={skill.slug: skill.name for skill in Skill.objects.all()},
-    )
+def _words() -> dict[str, engine.Words]:
+    """Per language of the site: the language and skill names for the reasons."""
+    languages, skills = list(Language.objects.all()), list(Skill.objects.all())
+    words = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words[code] = engine.Words(
+                languages={language.code: language.name for language in languages},
+                skills={skill.slug: skill.name for skill in skills},
+            )
+    return words
 
 
-def _suggestion(candidate, run) -> MatchSuggestion:
+def _reasons(chosen, volunteers, needs) -> dict:
+    """The reasons of each chosen pair in words, in every language of the site."""
+    volunteer_by_id = {v.id: v for v in volunteers}
+    need_by_id = {n.id: n for n in needs}
+    reasons = {(c.need_id, c.volunteer_id): {} for c in chosen}
+    for code, words in _words().items():
+        with translation.override(code):
+            for c in chosen:
+                _points, words_for_pair = engine.score(
+                    volunteer_by_id[c.volunteer_id], need_by_id[c.need_id], words
+                )
+                reasons[c.need_id, c.volunteer_id][code] = list(words_for_pair)
+    return reasons
+
+
+def _suggestion(candidate, run, reasons) -> MatchSuggestion:
     kind, pk = candidate.need_id
     return MatchSuggestion(
         help_request_id=pk if kind == REQUEST else None,
@@ -207,7 +226,7 @@ def _suggestion(candidate, run) -> MatchSuggestion:
         volunteer_id=candidate.volunteer_id,
         run=run,
         score=candidate.score,
-        reasons=list(candidate.reasons),
+        reasons=reasons[candidate.need_id, candidate.volunteer_id],
     )
 
 
@@ -221,16 +240,15 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
         opportunity_suggestions_settle(now=now)
         volunteers = _volunteers(timezone.localdate())
         needs = [need for need in _request_needs(now) + _opportunity_needs(now) if need.places > 0]
-        candidates = engine.candidates(
-            volunteers, needs, top_k=settings.MATCH_TOP_K, words=_words()
-        )
+        candidates = engine.candidates(volunteers, needs, top_k=settings.MATCH_TOP_K)
         chosen = engine.assign(
             candidates,
             volunteer_capacity={v.id: v.capacity for v in volunteers},
             need_places={n.id: n.places for n in needs},
         )
+        reasons = _reasons(chosen, volunteers, needs)
         with transaction.atomic():
-            MatchSuggestion.objects.bulk_create(_suggestion(c, run) for c in chosen)
+            MatchSuggestion.objects.bulk_create(_suggestion(c, run, reasons) for c in chosen)
             run.status = MatchRun.Status.DONE
             run.finished_at = timezone.now()
             run.candidates = len(candidates)

@@ -86,7 +86,7 @@ def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
                 % {
                     "name": suggestion.help_request.participant.first_name,
                     "kind": suggestion.help_request.get_kind_display().lower(),
-                    "reasons": ", ".join(suggestion.reasons),
+                    "reasons": ", ".join(suggestion.reason_words),
                     "days": settings.MATCH_ANSWER_DAYS,
                 },
                 link=answer_url(suggestion),
@@ -274,7 +274,7 @@ def opportunity_digests_send(*, now=None, per_volunteer: int = 5) -> int:
                 opportunity = suggestion.opportunity
                 lines.append(
                     f"- {opportunity.title} ({opportunity.organisation.name})\n"
-                    f"  {why} {', '.join(suggestion.reasons)}\n"
+                    f"  {why} {', '.join(suggestion.reason_words)}\n"
                     f"  {settings.SITE_URL}{opportunity.get_absolute_url()}"
                 )
             body = "\n\n".join(

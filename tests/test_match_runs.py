@@ -50,7 +50,8 @@ def test_a_run_suggests_a_volunteer_who_can_talk_with_the_person(world):
     run = runs.match_run_execute()
     suggestion = MatchSuggestion.objects.get()
     assert (suggestion.help_request, suggestion.volunteer) == (world["request"], world["speaker"])
-    assert "spreekt Arabisch (C1)" in suggestion.reasons
+    assert "spreekt Arabisch (C1)" in suggestion.reasons["nl"]
+    assert "speaks Arabic (C1)" in suggestion.reasons["en"]
     run.refresh_from_db()
     assert (run.status, run.suggestions, run.candidates) == ("done", 1, 1)
     assert run.total_score == suggestion.score and run.seconds is not None

@@ -68,7 +68,7 @@ def test_an_opportunity_is_suggested_to_who_fits_it(town):
     suggestion = MatchSuggestion.objects.get()
     assert (suggestion.opportunity, suggestion.volunteer) == (town["cook"], cook)
     assert suggestion.help_request is None
-    assert "vaardigheden: Koken" in suggestion.reasons
+    assert "vaardigheden: Koken" in suggestion.reasons["nl"]
     run.refresh_from_db()
     assert run.suggestions == 1
 
@@ -115,7 +115,7 @@ def test_the_volunteers_own_travel_distance_is_a_hard_rule(town):
     runs.match_run_execute()
     suggestion = MatchSuggestion.objects.get()
     assert (suggestion.help_request, suggestion.volunteer) == (request, willing)
-    assert any("5.6 km" in reason for reason in suggestion.reasons)
+    assert any("5.6 km" in reason for reason in suggestion.reasons["nl"])
 
 
 def test_the_volunteer_sees_it_with_reasons_and_can_say_not_for_me(client, town):
@@ -190,7 +190,8 @@ def test_the_weekly_email_lists_the_suggestions_once_and_can_be_switched_off(cli
     notification = Notification.objects.get(kind="opportunities_for_you")
     assert notification.user == cook.user
     assert notification.subject == "Volunteer opportunities for you"
-    assert "Kookmaatje" in notification.body and "Koken" in notification.body
+    assert "Kookmaatje" in notification.body and "skills: Cooking" in notification.body
+    assert "vaardigheden" not in notification.body  # the reasons in their language too
     assert MatchSuggestion.objects.get(volunteer=cook).mailed_at is not None
 
     off_link = notification.body.split("\n")[-1].split("http://localhost:8000", 1)[1]
