@@ -116,6 +116,14 @@ def _request_needs(now):
         .prefetch_related("languages", "participant__languages")
     )
     excluded, active = _earlier_pairs("help_request_id")
+    # A volunteer the coordinator rejected, or who declined, for this person is not suggested
+    # for their other requests either.
+    turned_down = {}
+    for participant_id, volunteer_id in MatchSuggestion.objects.filter(
+        help_request__isnull=False,
+        status__in=[MatchSuggestion.Status.REJECTED, MatchSuggestion.Status.DECLINED],
+    ).values_list("help_request__participant_id", "volunteer_id"):
+        turned_down.setdefault(participant_id, set()).add(volunteer_id)
     result = []
     for request in requests:
         participant = request.participant
@@ -137,7 +145,9 @@ def _request_needs(now):
                 places=1 - active.get(request.pk, 0),
                 audience="teens" if age < 18 else "adults",
                 waiting_days=(now - request.created_at).days,
-                excluded=frozenset(excluded.get(request.pk, set())),
+                excluded=frozenset(
+                    excluded.get(request.pk, set()) | turned_down.get(participant.pk, set())
+                ),
             )
         )
     return result

@@ -95,6 +95,27 @@ def test_a_rejected_pair_is_never_offered_again(world):
     assert MatchSuggestion.objects.filter(status="proposed").count() == 0
 
 
+def test_who_was_turned_down_for_a_person_is_not_suggested_for_their_next_request(
+    world, coordinator
+):
+    from matching.suggestions import suggestion_reject
+
+    runs.match_run_execute()
+    suggestion_reject(
+        suggestion=MatchSuggestion.objects.get(), by=coordinator, reason="Kennen elkaar al"
+    )
+    world["request"].status = HelpRequest.Status.CLOSED
+    world["request"].save()
+    HelpRequestFactory(
+        participant=world["request"].participant,
+        neighbourhood=world["request"].neighbourhood,
+        kind=HelpRequest.Kind.LANGUAGE,
+        status=HelpRequest.Status.OPEN,
+    )
+    runs.match_run_execute()
+    assert not MatchSuggestion.objects.filter(status="proposed").exists()
+
+
 def test_the_scheduled_task_skips_when_busy(world):
     from matching.tasks import run_matching
 
