@@ -218,6 +218,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
                     "languages",
                     "neighbourhood",
                     "availability",
+                    "available_slots",
                     "urgency",
                 ]
             },
@@ -229,6 +230,13 @@ class HelpRequestAdmin(admin.ModelAdmin):
     ]
     inlines = [IntakeInline, ReferralInline, StatusChangeInline, RequestNoteInline]
     actions = ["assign_to_me", "start_intake", "close_requests"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "available_slots":
+            from volunteers.forms import AvailabilityField
+
+            return AvailabilityField(label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="#", ordering="pk")
     def number(self, obj):

@@ -22,13 +22,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 # CEFR levels ranked; a level at or above B1 counts as usable for talking together.
 LEVEL_RANK = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6, "native": 7}
 USABLE_LEVEL = LEVEL_RANK["B1"]
-DAY_PARTS = ["morning", "afternoon", "evening"]
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAY_PARTS = [
+    pgettext_lazy("part of the day in a sentence", "morning"),
+    pgettext_lazy("part of the day in a sentence", "afternoon"),
+    pgettext_lazy("part of the day in a sentence", "evening"),
+]
+WEEKDAYS = [
+    pgettext_lazy("weekday in a sentence", "Monday"),
+    pgettext_lazy("weekday in a sentence", "Tuesday"),
+    pgettext_lazy("weekday in a sentence", "Wednesday"),
+    pgettext_lazy("weekday in a sentence", "Thursday"),
+    pgettext_lazy("weekday in a sentence", "Friday"),
+    pgettext_lazy("weekday in a sentence", "Saturday"),
+    pgettext_lazy("weekday in a sentence", "Sunday"),
+]
 AUDIENCE_WORDS = {"adults": gettext_lazy("adults"), "teens": gettext_lazy("teenagers")}
 
 
@@ -133,7 +145,7 @@ def passes_hard_rules(volunteer: Volunteer, need: Need) -> bool:
 def _slot_words(mask: int) -> str:
     for bit in range(21):
         if mask & (1 << bit):
-            return f"{_(WEEKDAYS[bit // 3])} {_(DAY_PARTS[bit % 3])}"
+            return f"{WEEKDAYS[bit // 3]} {DAY_PARTS[bit % 3]}"
     return ""
 
 

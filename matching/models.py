@@ -229,6 +229,13 @@ class HelpRequest(models.Model):
         blank=True,
     )
     availability = models.CharField(_("when available"), max_length=300, blank=True)
+    # The same week mask as a volunteer's (volunteers.models.availability_bit), filled in by
+    # the coordinator from what the person said; 0: any time, the matching then ignores times.
+    available_slots = models.PositiveIntegerField(
+        _("available times"),
+        default=0,
+        help_text=_("Only volunteers free at one of these times are suggested. None: any time."),
+    )
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )

@@ -139,6 +139,7 @@ def _request_needs(now):
                 languages=languages,
                 needs_shared_language=request.kind in TALKING_KINDS,
                 skills=frozenset(SKILLS_FOR_KIND.get(request.kind, set())),
+                availability=request.available_slots,
                 lat=float(hood.latitude) if hood else 0.0,
                 lon=float(hood.longitude) if hood else 0.0,
                 remote=hood is None,

@@ -116,6 +116,28 @@ def test_who_was_turned_down_for_a_person_is_not_suggested_for_their_next_reques
     assert not MatchSuggestion.objects.filter(status="proposed").exists()
 
 
+def test_the_times_a_coordinator_noted_must_fit_the_volunteer(world, coordinator_client):
+    from django.urls import reverse
+
+    from volunteers.models import availability_bit
+
+    tuesday_evening = availability_bit(1, 2)
+    request = world["request"]
+    request.available_slots = tuesday_evening
+    request.save()
+    world["speaker"].availability = availability_bit(0, 0)  # Monday morning only
+    world["speaker"].save()
+    runs.match_run_execute()
+    assert not MatchSuggestion.objects.exists()
+    world["speaker"].availability = availability_bit(0, 0) | tuesday_evening
+    world["speaker"].save()
+    runs.match_run_execute()
+    assert "allebei vrij op dinsdag avond" in MatchSuggestion.objects.get().reasons["nl"]
+    # The coordinator ticks the times on the request in the admin.
+    page = coordinator_client.get(reverse("admin:matching_helprequest_change", args=[request.pk]))
+    assert f'name="available_slots" value="{tuesday_evening}"' in page.content.decode()
+
+
 def test_the_scheduled_task_skips_when_busy(world):
     from matching.tasks import run_matching
 
