@@ -60,8 +60,17 @@ def _move(suggestion, *, from_statuses, to, **fields) -> MatchSuggestion:
     return suggestion
 
 
+def _for_a_request(suggestion):
+    if suggestion.help_request_id is None:
+        raise HelpRequestError(
+            _("Suggested opportunities go to the volunteer directly; there is nothing to decide."),
+            code="opportunity",
+        )
+
+
 def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
     """Offer the match to the volunteer, who is told with a link to answer."""
+    _for_a_request(suggestion)
     with transaction.atomic():
         now = timezone.now()
         _move(
@@ -95,6 +104,7 @@ def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
 
 
 def suggestion_reject(*, suggestion: MatchSuggestion, by, reason: str) -> MatchSuggestion:
+    _for_a_request(suggestion)
     if not reason.strip():
         raise HelpRequestError(_("Say why you reject this suggestion."), code="reason")
     with transaction.atomic():

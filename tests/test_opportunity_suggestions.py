@@ -71,6 +71,24 @@ def test_an_opportunity_is_suggested_to_who_fits_it(town):
     assert "vaardigheden: Koken" in suggestion.reasons["nl"]
     run.refresh_from_db()
     assert run.suggestions == 1
+    runs.match_run_execute()  # nothing changed: nothing added
+    assert MatchSuggestion.objects.count() == 1
+
+
+def test_coordinators_do_not_approve_suggested_opportunities(town, coordinator_client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    speaker(town["centre"])
+    runs.match_run_execute()
+    suggestion = MatchSuggestion.objects.get()
+    with mock.patch("mpact.notifications.services.notification_enqueue"):
+        coordinator_client.post(
+            reverse("admin:matching_matchsuggestion_changelist"),
+            {"action": "approve", ACTION_CHECKBOX_NAME: [suggestion.pk]},
+        )
+    suggestion.refresh_from_db()
+    assert suggestion.status == "proposed"
+    assert not Notification.objects.exists()
 
 
 def test_a_vog_and_the_wanted_language_are_hard_rules(town):
