@@ -20,6 +20,7 @@ from matching.models import (
     Agency,
     HelpRequest,
     IntakeAssessment,
+    MatchSuggestion,
     Participant,
     ParticipantView,
     Referral,
@@ -175,8 +176,38 @@ def _transition(help_request: HelpRequest, *, to: str, by, reason: str = "") -> 
     locked.last_activity_at = now
     locked.stale_reminded_at = None
     locked.save(update_fields=["status", "last_activity_at", "stale_reminded_at"])
+    if to != Status.OPEN:
+        _suggestions_end(locked)
     help_request.refresh_from_db()
     return help_request
+
+
+def _suggestions_end(help_request: HelpRequest) -> None:
+    """A request that is no longer open ends the suggestions still in play for it (they would
+    hold the volunteers' capacity); a volunteer who was offered it is told."""
+    in_play = MatchSuggestion.objects.filter(
+        help_request=help_request,
+        status__in=[MatchSuggestion.Status.PROPOSED, MatchSuggestion.Status.APPROVED],
+    )
+    offered = list(
+        in_play.filter(status=MatchSuggestion.Status.APPROVED).select_related("volunteer__user")
+    )
+    in_play.update(status=MatchSuggestion.Status.EXPIRED)
+    if help_request.status == Status.MATCHED:
+        return  # the one who accepted is matched; the others' offers simply end
+    for suggestion in offered:
+        user = suggestion.volunteer.user
+        with in_language_of(user):
+            notification_create(
+                user=user,
+                email=user.email,
+                kind="match_withdrawn",
+                subject=_("The request you were offered is no longer open"),
+                body=_(
+                    "The request for help we asked you about is no longer open, so you do not "
+                    "need to answer. Thank you for being willing to help."
+                ),
+            )
 
 
 def help_request_start_intake(*, help_request: HelpRequest, by) -> HelpRequest:

@@ -60,17 +60,23 @@ def _move(suggestion, *, from_statuses, to, **fields) -> MatchSuggestion:
     return suggestion
 
 
-def _for_a_request(suggestion):
+def _for_an_open_request(suggestion):
     if suggestion.help_request_id is None:
         raise HelpRequestError(
             _("Suggested opportunities go to the volunteer directly; there is nothing to decide."),
             code="opportunity",
         )
+    if suggestion.help_request.status != HelpRequest.Status.OPEN:
+        raise HelpRequestError(
+            _("The request is '%(status)s', no longer open.")
+            % {"status": suggestion.help_request.get_status_display()},
+            code="not_open",
+        )
 
 
 def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
     """Offer the match to the volunteer, who is told with a link to answer."""
-    _for_a_request(suggestion)
+    _for_an_open_request(suggestion)
     with transaction.atomic():
         now = timezone.now()
         _move(
@@ -104,7 +110,8 @@ def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
 
 
 def suggestion_reject(*, suggestion: MatchSuggestion, by, reason: str) -> MatchSuggestion:
-    _for_a_request(suggestion)
+    if suggestion.help_request_id is None:
+        _for_an_open_request(suggestion)
     if not reason.strip():
         raise HelpRequestError(_("Say why you reject this suggestion."), code="reason")
     with transaction.atomic():
@@ -169,11 +176,9 @@ def suggestions_expire(*, now=None) -> int:
     """Offers not answered within MATCH_ANSWER_DAYS expire; the next run offers the next best."""
     now = now or timezone.now()
     limit = now - timedelta(days=settings.MATCH_ANSWER_DAYS)
-    return MatchSuggestion.objects.filter(
-        status=Status.APPROVED,
-        approved_at__lt=limit,
-        help_request__status=HelpRequest.Status.OPEN,
-    ).update(status=Status.EXPIRED)
+    return MatchSuggestion.objects.filter(status=Status.APPROVED, approved_at__lt=limit).update(
+        status=Status.EXPIRED
+    )
 
 
 # --- Suggested opportunities ------------------------------------------------------------------

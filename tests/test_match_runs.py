@@ -254,6 +254,36 @@ def test_decline_or_expiry_offers_the_next_best_on_the_next_run(world, coordinat
     assert not MatchSuggestion.objects.filter(status="proposed").exists()  # nobody else fits
 
 
+def test_a_request_that_is_withdrawn_ends_its_suggestions_and_tells_who_was_asked(
+    world, coordinator
+):
+    from matching.services import HelpRequestError, help_request_withdraw
+    from matching.suggestions import suggestion_approve
+    from mpact.notifications.models import Notification
+
+    second = VolunteerProfileFactory(neighbourhood=world["request"].neighbourhood, buddy_capacity=1)
+    VolunteerLanguage.objects.create(
+        profile=second, language=world["speaker"].languages.get().language, level="B2"
+    )
+    # Two places' worth: a run per volunteer.
+    runs.match_run_execute()
+    offered = suggestion_approve(suggestion=MatchSuggestion.objects.get(), by=coordinator)
+    runs.match_run_execute()
+    assert MatchSuggestion.objects.count() == 1  # one place, and it is in play
+    help_request_withdraw(help_request=world["request"])
+    offered.refresh_from_db()
+    assert offered.status == "expired"
+    told = Notification.objects.get(kind="match_withdrawn")
+    assert told.user == world["speaker"].user
+    # Its capacity is free again for other requests, and nothing is offered for this one.
+    runs.match_run_execute()
+    assert MatchSuggestion.objects.count() == 1
+    volunteers = {v.id: v for v in runs._volunteers(timezone.localdate())}
+    assert volunteers[world["speaker"].pk].capacity == 1
+    with pytest.raises(HelpRequestError):
+        suggestion_approve(suggestion=offered, by=coordinator)
+
+
 def test_rejecting_needs_a_reason(world, coordinator):
     from matching.services import HelpRequestError
     from matching.suggestions import suggestion_reject

@@ -34,6 +34,16 @@ class AvailabilityField(forms.TypedMultipleChoiceField):
     def clean(self, value):
         return sum(super().clean(value))
 
+    def has_changed(self, initial, data):
+        """Compares masks: the initial value is the stored int, the data a list of bits."""
+        if self.disabled:
+            return False
+        try:
+            before = initial if isinstance(initial, int) else sum(map(int, initial or []))
+            return before != sum(map(int, data or []))
+        except (TypeError, ValueError):
+            return True
+
 
 class VolunteerProfileForm(forms.ModelForm):
     availability = AvailabilityField(label=_("When are you usually free?"))
