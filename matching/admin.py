@@ -68,6 +68,19 @@ class AssignedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SuggestionsFilter(admin.SimpleListFilter):
+    title = _("suggested volunteers")
+    parameter_name = "suggestions"
+
+    def lookups(self, request, model_admin):
+        return [("review", _("To review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(to_review__gt=0)
+        return queryset
+
+
 class StaleFilter(admin.SimpleListFilter):
     title = _("untouched")
     parameter_name = "stale"
@@ -173,9 +186,11 @@ class HelpRequestAdmin(admin.ModelAdmin):
         "assigned_to",
         "created_at",
         "untouched",
+        "suggestions_to_review",
     ]
     list_filter = [
         AssignedFilter,
+        SuggestionsFilter,
         "status",
         "triage",
         "kind",
@@ -249,6 +264,27 @@ class HelpRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("untouched too long"), boolean=True)
     def untouched(self, obj):
         return obj.is_stale()
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                to_review=Count(
+                    "suggestions", filter=Q(suggestions__status=MatchSuggestion.Status.PROPOSED)
+                )
+            )
+        )
+
+    @admin.display(description=_("suggested volunteers to review"), ordering="to_review")
+    def suggestions_to_review(self, obj):
+        if not obj.to_review:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:matching_helprequest_suggestions", args=[obj.pk]),
+            obj.to_review,
+        )
 
     @admin.display(description=_("next steps"))
     def workflow(self, obj):

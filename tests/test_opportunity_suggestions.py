@@ -354,3 +354,19 @@ def test_run_now_records_who_started_it(coordinator):
     run_matching.apply(kwargs={"trigger": "manual", "by_id": coordinator.pk}).get()
     run = MatchRun.objects.get()
     assert (run.trigger, run.by, run.status) == ("manual", coordinator, "done")
+
+
+def test_the_queue_shows_and_filters_requests_with_suggestions_to_review(
+    coordinator_client, compared
+):
+    request, _ = compared
+    other = HelpRequestFactory(status=HelpRequest.Status.OPEN)
+    url = reverse("admin:matching_helprequest_changelist")
+    page = coordinator_client.get(url, {"suggestions": "review"})
+    assert [r.pk for r in page.context["cl"].result_list] == [request.pk]
+    assert page.context["cl"].result_list[0].to_review == 3
+    assert reverse("admin:matching_helprequest_suggestions", args=[request.pk]) in (
+        page.content.decode()
+    )
+    everything = coordinator_client.get(url)
+    assert {r.pk for r in everything.context["cl"].result_list} == {request.pk, other.pk}
