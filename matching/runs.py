@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from initiatives.models import Language, Opportunity, Response
 from matching import engine
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
-from volunteers.models import Skill, VolunteerProfile
+from volunteers.models import Skill, VolunteerLanguage, VolunteerProfile
 
 logger = logging.getLogger(__name__)
 
@@ -63,33 +63,66 @@ def match_run_start(*, trigger: str, by=None) -> MatchRun:
 
 
 def _volunteers(today):
+    """The volunteers who can take something on, as plain values (no model instances: at
+    20,000 volunteers those cost more than everything else the run reads)."""
     active = dict(
         MatchSuggestion.objects.filter(status__in=MatchSuggestion.ACTIVE)
         .values_list("volunteer_id")
         .annotate(count=Count("id"))
     )
-    profiles = (
-        VolunteerProfile.objects.available(today)
-        .select_related("neighbourhood")
-        .prefetch_related("skills", "languages__language")
+    # Hard rules the database applies: active, not paused, some capacity at all.
+    available = VolunteerProfile.objects.available(today).filter(
+        Q(buddy_capacity__gt=0) | Q(hours_per_week__gt=0)
     )
+    languages, skills = {}, {}
+    for profile_id, code, level in VolunteerLanguage.objects.filter(
+        profile__in=available
+    ).values_list("profile_id", "language__code", "level"):
+        languages.setdefault(profile_id, {})[code] = level
+    for profile_id, slug in VolunteerProfile.skills.through.objects.filter(
+        volunteerprofile__in=available
+    ).values_list("volunteerprofile_id", "skill__slug"):
+        skills.setdefault(profile_id, set()).add(slug)
     result = []
-    for profile in profiles:
-        capacity = max(profile.buddy_capacity, 1 if profile.hours_per_week else 0)
+    for (
+        pk,
+        buddy_capacity,
+        hours_per_week,
+        availability,
+        latitude,
+        longitude,
+        max_distance_km,
+        has_vog,
+        prefers_adults,
+        prefers_teens,
+    ) in available.order_by("pk").values_list(
+        "pk",
+        "buddy_capacity",
+        "hours_per_week",
+        "availability",
+        "neighbourhood__latitude",
+        "neighbourhood__longitude",
+        "max_distance_km",
+        "has_vog",
+        "prefers_adults",
+        "prefers_teens",
+    ):
+        capacity = max(buddy_capacity, 1 if hours_per_week else 0)
+        placed = latitude is not None
         result.append(
             engine.Volunteer(
-                id=profile.pk,
-                languages={row.language.code: row.level for row in profile.languages.all()},
-                skills=frozenset(skill.slug for skill in profile.skills.all()),
-                availability=profile.availability,
-                lat=float(profile.neighbourhood.latitude) if profile.neighbourhood else 0.0,
-                lon=float(profile.neighbourhood.longitude) if profile.neighbourhood else 0.0,
-                max_km=float(profile.max_distance_km) if profile.neighbourhood else 0.0,
-                capacity=capacity - active.get(profile.pk, 0),
-                has_vog=profile.has_vog,
-                prefers_adults=profile.prefers_adults,
-                prefers_teens=profile.prefers_teens,
-                load=active.get(profile.pk, 0),
+                id=pk,
+                languages=languages.get(pk, {}),
+                skills=frozenset(skills.get(pk, ())),
+                availability=availability,
+                lat=float(latitude) if placed else 0.0,
+                lon=float(longitude) if placed else 0.0,
+                max_km=float(max_distance_km) if placed else 0.0,
+                capacity=capacity - active.get(pk, 0),
+                has_vog=has_vog,
+                prefers_adults=prefers_adults,
+                prefers_teens=prefers_teens,
+                load=active.get(pk, 0),
             )
         )
     return result
@@ -251,7 +284,7 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
         opportunity_suggestions_settle(now=now)
         volunteers = _volunteers(timezone.localdate())
         needs = [need for need in _request_needs(now) + _opportunity_needs(now) if need.places > 0]
-        candidates = engine.candidates(volunteers, needs, top_k=settings.MATCH_TOP_K)
+        candidates = engine.candidates(volunteers, needs, top_k=settings.MATCH_TOP_K, explain=False)
         chosen = engine.assign(
             candidates,
             volunteer_capacity={v.id: v.capacity for v in volunteers},

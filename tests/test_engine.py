@@ -225,9 +225,10 @@ def test_the_vector_score_of_every_pair_is_the_pair_by_pair_score(instance):
 @given(larger_instances(), st.integers(1, 12))
 def test_vectorised_candidates_equal_the_pair_by_pair_definition(instance, top_k):
     vols, need_list = instance
-    assert engine.candidates(vols, need_list, top_k=top_k) == engine.candidates_exhaustive(
-        vols, need_list, top_k=top_k
-    )
+    expected = engine.candidates_exhaustive(vols, need_list, top_k=top_k)
+    assert engine.candidates(vols, need_list, top_k=top_k) == expected
+    unexplained = engine.candidates(vols, need_list, top_k=top_k, explain=False)
+    assert unexplained == [c.__class__(c.need_id, c.volunteer_id, c.score, ()) for c in expected]
 
 
 def test_global_beats_first_fit():
