@@ -60,12 +60,16 @@ def _move(suggestion, *, from_statuses, to, **fields) -> MatchSuggestion:
     return suggestion
 
 
-def _for_an_open_request(suggestion):
+def _for_a_request(suggestion):
     if suggestion.help_request_id is None:
         raise HelpRequestError(
             _("Suggested opportunities go to the volunteer directly; there is nothing to decide."),
             code="opportunity",
         )
+
+
+def _for_an_open_request(suggestion):
+    _for_a_request(suggestion)
     if suggestion.help_request.status != HelpRequest.Status.OPEN:
         raise HelpRequestError(
             _("The request is '%(status)s', no longer open.")
@@ -110,8 +114,7 @@ def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
 
 
 def suggestion_reject(*, suggestion: MatchSuggestion, by, reason: str) -> MatchSuggestion:
-    if suggestion.help_request_id is None:
-        _for_an_open_request(suggestion)
+    _for_a_request(suggestion)
     if not reason.strip():
         raise HelpRequestError(_("Say why you reject this suggestion."), code="reason")
     with transaction.atomic():
