@@ -189,6 +189,11 @@ def axe_check(page):
               .map(sheet => sheet.cssRules.length)"""
     )
     assert stylesheet_rules and stylesheet_rules[0] > 0, "the site's stylesheet did not load"
+    axe_run(page)
+
+
+def axe_run(page):
+    """axe-core's rules on the page as it is styled (the admin has its own stylesheet)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(

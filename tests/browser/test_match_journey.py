@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from matching.models import HelpRequest, MatchSuggestion, StatusChange
 from matching.suggestions import suggestion_from_token
 from mpact.notifications.models import Notification
-from tests.browser.conftest import AXE_JS, AXE_TAGS, _describe_violations
+from tests.browser.conftest import axe_run
 from tests.browser.test_volunteer_journey import (
     DASHBOARD_URL,
     PASSWORD,
@@ -132,22 +132,6 @@ def suggested(transactional_db, coordinator):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def admin_axe(page):
-    """axe-core's WCAG 2.0/2.1 A and AA rules on an admin page, as conftest's axe_check does,
-    less its check that the site's stylesheet is loaded: the admin has its own."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async (tags) => await axe.run(document, {
-              runOnly: {type: 'tag', values: tags},
-              resultTypes: ['violations'],
-           })""",
-        AXE_TAGS,
-    )
-    violations = result["violations"]
-    assert not violations, _describe_violations(page.url, violations)
-
-
 def suggestion_rows(page):
     return page.locator("#suggestions tbody tr")
 
@@ -217,7 +201,7 @@ def test_coordinator_offers_a_match_and_the_volunteer_accepts_it(
     expect(run_now).to_be_visible()
     expect(admin.locator("input[name=next]")).to_have_value(compare_path)
     admin.screenshot(path=str(shots_dir / "match-comparison.png"), full_page=True)
-    admin_axe(admin)
+    axe_run(admin)
 
     # 2. She rejects the lowest. Without a reason the browser does not send the form...
     low_row = suggestion_row(admin, data.noor)
@@ -240,7 +224,7 @@ def test_coordinator_offers_a_match_and_the_volunteer_accepts_it(
     expect(status_cell(suggestion_row(admin, data.noor))).to_have_text(PROPOSED)
     data.low.refresh_from_db()
     assert (data.low.status, data.low.reject_reason) == (Status.PROPOSED, "")
-    admin_axe(admin)  # the screen with an error message
+    axe_run(admin)  # the screen with an error message
 
     # With a reason it is rejected; the reason shows in its row, and it can no longer be decided.
     low_row = suggestion_row(admin, data.noor)
