@@ -68,20 +68,23 @@ def _for_a_request(suggestion):
         )
 
 
-def _for_an_open_request(suggestion):
+def _lock_open_request(suggestion):
+    """Lock the suggestion's request (as every status change does) and check it is open, so
+    that an offer and a withdrawal cannot cross."""
     _for_a_request(suggestion)
-    if suggestion.help_request.status != HelpRequest.Status.OPEN:
+    help_request = HelpRequest.objects.select_for_update().get(pk=suggestion.help_request_id)
+    if help_request.status != HelpRequest.Status.OPEN:
         raise HelpRequestError(
             _("The request is '%(status)s', no longer open.")
-            % {"status": suggestion.help_request.get_status_display()},
+            % {"status": help_request.get_status_display()},
             code="not_open",
         )
 
 
 def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
     """Offer the match to the volunteer, who is told with a link to answer."""
-    _for_an_open_request(suggestion)
     with transaction.atomic():
+        _lock_open_request(suggestion)
         now = timezone.now()
         _move(
             suggestion,
