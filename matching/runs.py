@@ -65,8 +65,13 @@ def match_run_start(*, trigger: str, by=None) -> MatchRun:
 def _volunteers(today):
     """The volunteers who can take something on, as plain values (no model instances: at
     20,000 volunteers those cost more than everything else the run reads)."""
-    active = dict(
-        MatchSuggestion.objects.filter(status__in=MatchSuggestion.ACTIVE)
+    in_play = MatchSuggestion.objects.filter(status__in=MatchSuggestion.ACTIVE)
+    # Every suggestion in play counts towards the spread of load; only help requests hold
+    # capacity from one run to the next: an opportunity suggestion is a tip on the volunteer's
+    # page, and ignoring it must not keep a person who needs help from being matched.
+    load = dict(in_play.values_list("volunteer_id").annotate(count=Count("id")))
+    holding = dict(
+        in_play.filter(help_request__isnull=False)
         .values_list("volunteer_id")
         .annotate(count=Count("id"))
     )
@@ -118,11 +123,11 @@ def _volunteers(today):
                 lat=float(latitude) if placed else 0.0,
                 lon=float(longitude) if placed else 0.0,
                 max_km=float(max_distance_km) if placed else 0.0,
-                capacity=capacity - active.get(pk, 0),
+                capacity=capacity - holding.get(pk, 0),
                 has_vog=has_vog,
                 prefers_adults=prefers_adults,
                 prefers_teens=prefers_teens,
-                load=active.get(pk, 0),
+                load=load.get(pk, 0),
             )
         )
     return result
@@ -208,6 +213,13 @@ def _opportunity_needs(now):
         volunteer__volunteer_profile__isnull=False
     ).values_list("opportunity_id", "volunteer__volunteer_profile"):
         excluded.setdefault(opportunity_id, set()).add(profile_id)
+    # One suggested opportunity at a time: who has one waiting gets no other until they
+    # answer it or it expires.
+    waiting = frozenset(
+        MatchSuggestion.objects.filter(
+            opportunity__isnull=False, status=MatchSuggestion.Status.PROPOSED
+        ).values_list("volunteer_id", flat=True)
+    )
     result = []
     for opportunity in opportunities:
         hood = opportunity.neighbourhood
@@ -228,7 +240,7 @@ def _opportunity_needs(now):
                 needs_vog=opportunity.needs_vog,
                 audience="",
                 waiting_days=(now - opportunity.created_at).days,
-                excluded=frozenset(excluded.get(opportunity.pk, set())),
+                excluded=frozenset(excluded.get(opportunity.pk, set())) | waiting,
             )
         )
     return result

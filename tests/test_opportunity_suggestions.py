@@ -136,6 +136,35 @@ def test_the_volunteers_own_travel_distance_is_a_hard_rule(town):
     assert any("5.6 km" in reason for reason in suggestion.reasons["nl"])
 
 
+def test_a_waiting_opportunity_tip_never_keeps_a_person_from_being_helped(town):
+    helper = speaker(town["centre"], hours_per_week=2)  # room for one thing at a time
+    OpportunityFactory(neighbourhood=town["centre"], title="Voorleesmaatje")
+    runs.match_run_execute()
+    tip = MatchSuggestion.objects.get()
+    assert tip.opportunity is not None and tip.volunteer == helper
+    runs.match_run_execute()
+    assert MatchSuggestion.objects.count() == 1  # one suggested opportunity at a time
+    participant = ParticipantFactory(neighbourhood=town["centre"], dutch_level="B2")
+    request = HelpRequestFactory(
+        participant=participant,
+        neighbourhood=town["centre"],
+        kind=HelpRequest.Kind.PAPERWORK,
+        status=HelpRequest.Status.OPEN,
+    )
+    runs.match_run_execute()
+    offer = MatchSuggestion.objects.get(help_request=request)
+    assert offer.volunteer == helper
+    # Now their one place is held by the request: no request-sized room is left for another.
+    second = HelpRequestFactory(
+        participant=ParticipantFactory(neighbourhood=town["centre"], dutch_level="B2"),
+        neighbourhood=town["centre"],
+        kind=HelpRequest.Kind.PAPERWORK,
+        status=HelpRequest.Status.OPEN,
+    )
+    runs.match_run_execute()
+    assert not MatchSuggestion.objects.filter(help_request=second).exists()
+
+
 def test_the_volunteer_sees_it_with_reasons_and_can_say_not_for_me(client, town):
     cook = speaker(town["centre"], skills=[town["cooking"]])
     runs.match_run_execute()
@@ -167,11 +196,8 @@ def test_the_volunteer_sees_it_with_reasons_and_can_say_not_for_me(client, town)
 
 
 def test_responding_accepts_the_suggestion_and_closing_expires_it(town):
-    cook = speaker(town["centre"], skills=[town["cooking"]])
+    cook = speaker(town["centre"], skills=[town["cooking"]], buddy_capacity=2)
     other = OpportunityFactory(neighbourhood=town["centre"], title="Voorleesmaatje")
-    runs.match_run_execute()
-    cook.buddy_capacity = 2
-    cook.save()
     runs.match_run_execute()
     by_title = {s.opportunity.title: s for s in MatchSuggestion.objects.all()}
     assert set(by_title) == {"Kookmaatje", "Voorleesmaatje"}
