@@ -384,9 +384,21 @@ class HelpRequestAdmin(admin.ModelAdmin):
             and request.user.has_perm("matching.change_matchsuggestion")
         ):
             raise PermissionDenied
-        suggestions = help_request.suggestions.select_related(
-            "volunteer__neighbourhood", "decided_by", "run"
-        ).order_by("-score", "pk")
+        suggestions = (
+            help_request.suggestions.select_related("volunteer__neighbourhood", "decided_by", "run")
+            .annotate(
+                # What else the volunteer has in play: offers and matches for other requests.
+                elsewhere=Count(
+                    "volunteer__suggestions",
+                    filter=Q(
+                        volunteer__suggestions__status__in=MatchSuggestion.ACTIVE,
+                        volunteer__suggestions__help_request__isnull=False,
+                    )
+                    & ~Q(volunteer__suggestions__help_request=help_request),
+                )
+            )
+            .order_by("-score", "pk")
+        )
         if request.method == "POST":
             suggestion = get_object_or_404(suggestions, pk=request.POST.get("suggestion"))
             try:

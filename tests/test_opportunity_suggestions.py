@@ -314,9 +314,18 @@ def compared(town):
 
 def test_the_comparison_shows_the_alternatives_best_first(coordinator_client, compared):
     request, suggestions = compared
+    busy = suggestions[0].volunteer  # the 300 one has another request in play
+    MatchSuggestion.objects.create(
+        help_request=HelpRequestFactory(status=HelpRequest.Status.OPEN),
+        volunteer=busy,
+        score=100,
+        reasons=[],
+        status=MatchSuggestion.Status.ACCEPTED,
+    )
     url = reverse("admin:matching_helprequest_suggestions", args=[request.pk])
     page = coordinator_client.get(url)
     assert [s.score for s in page.context["suggestions"]] == [700, 500, 300]
+    assert [s.elsewhere for s in page.context["suggestions"]] == [0, 0, 1]
     text = page.content.decode()
     assert text.index("700 punten") < text.index("500 punten") < text.index("300 punten")
     change = coordinator_client.get(reverse("admin:matching_helprequest_change", args=[request.pk]))
