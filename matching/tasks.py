@@ -13,10 +13,11 @@ def remind_referral_follow_ups() -> int:
     return services.referral_follow_ups_remind()
 
 
-@shared_task
+@shared_task(autoretry_for=(Exception,), retry_backoff=300, max_retries=3)
 def run_matching(trigger: str = "schedule", by_id: int | None = None) -> int | None:
     """A matching run, scheduled or started by a coordinator; skipped (not failed) when
-    another run is going on."""
+    another run is going on. A run that fails is recorded (with its error, in the admin) and
+    tried again later."""
     from django.contrib.auth import get_user_model
 
     from matching.runs import MatchRunBusy, match_run_execute
@@ -28,7 +29,7 @@ def run_matching(trigger: str = "schedule", by_id: int | None = None) -> int | N
         return None
 
 
-@shared_task
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
 def expire_suggestions() -> int:
     from matching.suggestions import suggestions_expire
 

@@ -147,6 +147,28 @@ def test_the_scheduled_task_skips_when_busy(world):
     assert run_matching() is not None
 
 
+def test_a_failed_scheduled_run_is_recorded_and_tried_again(world):
+    from matching import engine
+    from matching.tasks import run_matching
+
+    real_assign, calls = engine.assign, []
+
+    def crashes_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("solver crashed")
+        return real_assign(*args, **kwargs)
+
+    with mock.patch.object(engine, "assign", side_effect=crashes_once):
+        result = run_matching.apply()
+    assert len(calls) == 2
+    failed, done = MatchRun.objects.order_by("started_at")
+    assert (failed.status, done.status) == ("failed", "done")
+    assert "solver crashed" in failed.error
+    assert result.get() == done.pk
+    assert MatchSuggestion.objects.filter(run=done).count() == 1
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_started_at_once_one_runs_the_other_is_refused():
