@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -173,7 +174,7 @@ def score(volunteer: Volunteer, need: Need, words: Words = NO_WORDS) -> tuple[in
     if not need.remote:
         km = distance_km(volunteer.lat, volunteer.lon, need.lat, need.lon)
         points += int(150 * max(0.0, 1 - km / max(volunteer.max_km, 0.1)))
-        reasons.append(_("%(km).1f km") % {"km": km})
+        reasons.append(_("%(km)s km") % {"km": number_format(round(km, 1), decimal_pos=1)})
     if (need.audience == "teens" and volunteer.prefers_teens) or (
         need.audience == "adults" and volunteer.prefers_adults
     ):

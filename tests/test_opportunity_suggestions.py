@@ -133,7 +133,8 @@ def test_the_volunteers_own_travel_distance_is_a_hard_rule(town):
     runs.match_run_execute()
     suggestion = MatchSuggestion.objects.get()
     assert (suggestion.help_request, suggestion.volunteer) == (request, willing)
-    assert any("5.6 km" in reason for reason in suggestion.reasons["nl"])
+    assert "5,6 km" in suggestion.reasons["nl"]  # a decimal comma in Dutch
+    assert "5.6 km" in suggestion.reasons["en"]
 
 
 def test_a_waiting_opportunity_tip_never_keeps_a_person_from_being_helped(town):
