@@ -193,20 +193,23 @@ def _suggestions_end(help_request: HelpRequest) -> None:
         in_play.filter(status=MatchSuggestion.Status.APPROVED).select_related("volunteer__user")
     )
     in_play.update(status=MatchSuggestion.Status.EXPIRED)
-    if help_request.status == Status.MATCHED:
-        return  # the one who accepted is matched; the others' offers simply end
     for suggestion in offered:
         user = suggestion.volunteer.user
         with in_language_of(user):
-            notification_create(
-                user=user,
-                email=user.email,
-                kind="match_withdrawn",
-                subject=_("The request you were offered is no longer open"),
-                body=_(
+            if help_request.status == Status.MATCHED:
+                subject = _("Someone else said yes first")
+                body = _(
+                    "Another volunteer has already said yes to the request for help we asked "
+                    "you about, so you do not need to answer. Thank you for being willing to help."
+                )
+            else:
+                subject = _("The request you were offered is no longer open")
+                body = _(
                     "The request for help we asked you about is no longer open, so you do not "
                     "need to answer. Thank you for being willing to help."
-                ),
+                )
+            notification_create(
+                user=user, email=user.email, kind="match_withdrawn", subject=subject, body=body
             )
 
 

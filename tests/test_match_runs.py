@@ -306,6 +306,26 @@ def test_a_request_that_is_withdrawn_ends_its_suggestions_and_tells_who_was_aske
         suggestion_approve(suggestion=offered, by=coordinator)
 
 
+def test_when_one_of_two_offered_volunteers_says_yes_the_other_is_told(world, coordinator):
+    from matching.suggestions import suggestion_accept, suggestion_approve
+    from mpact.notifications.models import Notification
+
+    second = VolunteerProfileFactory(neighbourhood=world["request"].neighbourhood, buddy_capacity=1)
+    first = MatchSuggestion.objects.create(
+        help_request=world["request"], volunteer=world["speaker"], score=600, reasons=[]
+    )
+    other = MatchSuggestion.objects.create(
+        help_request=world["request"], volunteer=second, score=500, reasons=[]
+    )
+    suggestion_approve(suggestion=first, by=coordinator)
+    suggestion_approve(suggestion=other, by=coordinator)
+    suggestion_accept(suggestion=first, user=world["speaker"].user)
+    other.refresh_from_db()
+    assert other.status == "expired"
+    told = Notification.objects.get(kind="match_withdrawn")
+    assert told.user == second.user and "Iemand anders" in told.subject
+
+
 def test_rejecting_needs_a_reason(world, coordinator):
     from matching.services import HelpRequestError
     from matching.suggestions import suggestion_reject
