@@ -288,7 +288,7 @@ def _suggestion(candidate, run, reasons) -> MatchSuggestion:
 
 def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> MatchRun:
     """Run the matching once; raises MatchRunBusy if another run is going on."""
-    from matching.suggestions import opportunity_suggestions_settle
+    from matching.suggestions import opportunity_suggestions_settle, suggestions_announce
 
     run = match_run_start(trigger=trigger, by=by)
     try:
@@ -317,4 +317,5 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
             status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
         )
         raise
+    suggestions_announce(run=run)
     return run

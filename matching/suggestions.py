@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from initiatives.models import Opportunity, Response
 from matching.models import HelpRequest, MatchSuggestion
@@ -176,6 +177,51 @@ def suggestion_decline(*, suggestion: MatchSuggestion, user) -> MatchSuggestion:
             to=Status.DECLINED,
             answered_at=timezone.now(),
         )
+
+
+def suggestions_announce(*, run) -> int:
+    """After a run, one message to each coordinator who has requests with new suggested
+    volunteers to review: the assigned coordinator for theirs, every coordinator for requests
+    nobody has taken yet. Returns how many coordinators were told."""
+    from django.contrib.auth import get_user_model
+
+    per_coordinator, unassigned = {}, 0
+    for coordinator_id in (
+        HelpRequest.objects.filter(suggestions__run=run)
+        .distinct()
+        .values_list("assigned_to_id", flat=True)
+    ):
+        if coordinator_id is None:
+            unassigned += 1
+        else:
+            per_coordinator[coordinator_id] = per_coordinator.get(coordinator_id, 0) + 1
+    users = get_user_model().objects
+    recipients = users.filter(pk__in=per_coordinator, is_active=True)
+    if unassigned:
+        recipients = recipients | users.coordinators()
+    link = reverse("admin:matching_helprequest_changelist") + "?suggestions=review"
+    told = 0
+    for user in recipients.distinct():
+        count = per_coordinator.get(user.pk, 0) + unassigned
+        with in_language_of(user):
+            notification_create(
+                user=user,
+                email=user.email,
+                kind="suggestions_to_review",
+                subject=ngettext(
+                    "%(count)d request has new suggested volunteers",
+                    "%(count)d requests have new suggested volunteers",
+                    count,
+                )
+                % {"count": count},
+                body=_(
+                    "The matching suggested volunteers. Compare them and approve the best, "
+                    "or reject with a reason."
+                ),
+                link=link,
+            )
+        told += 1
+    return told
 
 
 def suggestions_expire(*, now=None) -> int:

@@ -326,6 +326,30 @@ def test_when_one_of_two_offered_volunteers_says_yes_the_other_is_told(world, co
     assert told.user == second.user and "Iemand anders" in told.subject
 
 
+def test_coordinators_are_told_what_a_run_left_to_review(world, coordinator):
+    from matching.services import help_request_assign
+    from mpact.notifications.models import Notification
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(is_staff=True)  # assigned, not in the coordinators group
+    runs.match_run_execute()  # the request is nobody's yet: every coordinator hears of it
+    note = Notification.objects.get(kind="suggestions_to_review")
+    assert note.user == coordinator and note.subject.startswith("1 hulpvraag")
+    assert note.link.endswith("?suggestions=review")
+    Notification.objects.all().delete()
+    MatchSuggestion.objects.update(status="rejected")
+    help_request_assign(help_request=world["request"], coordinator=colleague, by=coordinator)
+    VolunteerLanguage.objects.create(
+        profile=world["other"], language=world["speaker"].languages.get().language, level="B2"
+    )
+    runs.match_run_execute()  # now only the one it is assigned to
+    assert [n.user for n in Notification.objects.filter(kind="suggestions_to_review")] == [
+        colleague
+    ]
+    runs.match_run_execute()  # nothing new: nobody is told
+    assert Notification.objects.filter(kind="suggestions_to_review").count() == 1
+
+
 def test_rejecting_needs_a_reason(world, coordinator):
     from matching.services import HelpRequestError
     from matching.suggestions import suggestion_reject
