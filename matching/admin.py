@@ -1,6 +1,7 @@
 """The coordinators' workplace: the shared intake queue, each request's workflow and
 timeline, participants (every view logged), agencies and referrals."""
 
+import logging
 from datetime import timedelta
 
 from django.contrib import admin, messages
@@ -30,6 +31,8 @@ from matching.models import (
     RequestNote,
     StatusChange,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -400,7 +403,8 @@ class HelpRequestAdmin(admin.ModelAdmin):
             .order_by("-score", "pk")
         )
         if request.method == "POST":
-            suggestion = get_object_or_404(suggestions, pk=request.POST.get("suggestion"))
+            chosen = request.POST.get("suggestion", "")
+            suggestion = get_object_or_404(suggestions, pk=int(chosen) if chosen.isdigit() else 0)
             try:
                 if request.POST.get("decision") == "approve":
                     suggestion_approve(suggestion=suggestion, by=request.user)
@@ -771,11 +775,20 @@ class MatchRunAdmin(admin.ModelAdmin):
                 request, _("A run is going on; wait until it is done."), messages.WARNING
             )
         else:
-            run_matching.delay(trigger=MatchRun.Trigger.MANUAL, by_id=request.user.pk)
-            self.message_user(
-                request,
-                _("The run has started. It shows here when it is done; refresh in a minute."),
-            )
+            try:
+                run_matching.delay(trigger=MatchRun.Trigger.MANUAL, by_id=request.user.pk)
+            except Exception:  # the broker cannot be reached: say so, the nightly run remains
+                logger.exception("Could not hand a matching run to the worker")
+                self.message_user(
+                    request,
+                    _("The worker cannot be reached; try again in a few minutes."),
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("The run has started. It shows here when it is done; refresh in a minute."),
+                )
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("admin:matching_matchrun_changelist")

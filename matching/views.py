@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from initiatives.manage_views import membership_or_404
-from matching import services
+from matching import services, suggestions
 from matching.forms import GuestContactForm, HelpRequestForm, OrganisationHelpRequestForm
 from matching.models import HelpRequest, MatchSuggestion
 
@@ -131,8 +131,6 @@ def organisation_help_request(request, slug):
 def _answer_page(request, suggestion):
     """The volunteer's view of a match offered to them, and their answer. They see the
     person's first name, languages, neighbourhood and request text, and nothing more."""
-    from matching import suggestions
-
     if suggestion.volunteer.user_id != request.user.pk or suggestion.help_request_id is None:
         raise Http404
     error = None
@@ -173,8 +171,6 @@ def _answer_page(request, suggestion):
 @require_http_methods(["GET", "POST"])
 def suggestion_answer(request, token):
     """The signed link in the e-mail that offers the match."""
-    from matching import suggestions
-
     try:
         suggestion = suggestions.suggestion_from_token(token)
     except services.HelpRequestError as error:
@@ -199,8 +195,6 @@ def suggestion_detail(request, pk):
 @require_POST
 def opportunity_suggestion_decline(request, pk):
     """'Not for me' on a suggested opportunity."""
-    from matching import suggestions
-
     suggestion = get_object_or_404(
         MatchSuggestion.objects.select_related("volunteer"),
         pk=pk,
@@ -220,8 +214,6 @@ def opportunity_suggestion_decline(request, pk):
 def opportunity_email_off(request, token):
     """Switch the weekly 'opportunities for you' e-mail off from the link in it; no login
     needed, and a click (a POST) rather than just opening the link, which mail scanners do."""
-    from matching import suggestions
-
     try:
         profile = suggestions.opportunity_email_profile(token=token)
     except services.HelpRequestError as error:

@@ -364,6 +364,10 @@ def test_approve_and_reject_from_the_comparison(coordinator_client, compared, co
     assert (low.status, low.reject_reason) == ("rejected", "Woont te dichtbij")
     assert (best.status, best.decided_by) == ("approved", coordinator)
     assert Notification.objects.get(kind="match_offered").user == best.volunteer.user
+    # A forged choice is a 404, not an error page.
+    assert (
+        coordinator_client.post(url, {"suggestion": "x", "decision": "approve"}).status_code == 404
+    )
     # Approving twice is refused with a message, not a second notification.
     assert (
         coordinator_client.post(url, {"suggestion": best.pk, "decision": "approve"}).status_code
@@ -382,6 +386,12 @@ def test_run_now_hands_the_run_to_the_worker(coordinator_client, coordinator):
     with mock.patch("matching.tasks.run_matching.delay") as delay:
         coordinator_client.post(url)
     delay.assert_not_called()
+    # The broker is down: a clear message, no error page.
+    MatchRun.objects.update(status=MatchRun.Status.DONE)
+    with mock.patch("matching.tasks.run_matching.delay", side_effect=OSError("no broker")):
+        response = coordinator_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "niet bereikbaar" in str(list(response.context["messages"])[-1])
 
 
 def test_run_now_records_who_started_it(coordinator):
