@@ -43,6 +43,7 @@ WEEKDAYS = [
     pgettext_lazy("weekday in a sentence", "Sunday"),
 ]
 AUDIENCE_WORDS = {"adults": gettext_lazy("adults"), "teens": gettext_lazy("teenagers")}
+LEVEL_WORDS = {"native": pgettext_lazy("language level in a sentence", "mother tongue")}
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def score(volunteer: Volunteer, need: Need, words: Words = NO_WORDS) -> tuple[in
         points += 150 + 20 * LEVEL_RANK[level]  # up to 290
         reasons.append(
             _("speaks %(language)s (%(level)s)")
-            % {"language": words.languages.get(code, code), "level": level}
+            % {"language": words.languages.get(code, code), "level": LEVEL_WORDS.get(level, level)}
         )
     if need.skills:
         matched = need.skills & volunteer.skills

@@ -134,6 +134,7 @@ def test_the_volunteers_own_travel_distance_is_a_hard_rule(town):
     suggestion = MatchSuggestion.objects.get()
     assert (suggestion.help_request, suggestion.volunteer) == (request, willing)
     assert "5,6 km" in suggestion.reasons["nl"]  # a decimal comma in Dutch
+    assert "spreekt Nederlands (moedertaal)" in suggestion.reasons["nl"]
     assert "5.6 km" in suggestion.reasons["en"]
 
 
