@@ -346,19 +346,7 @@ def main():
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
     static_root = Path(tempfile.mkdtemp(prefix="mpact-bench-static-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "BENCH_STATIC_ROOT": str(static_root),
-        "DATABASE_URL": f"{args.pg}/{args.db}",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-" + "x" * 50,
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": HOST,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)  # local-memory cache per worker, as in bench/pages.py
+    env = foundation.server_env(database_url=f"{args.pg}/{args.db}", static_root=static_root)
     env.pop("PUBLIC_PAGE_CACHE_SECONDS", None)  # the modes decide
 
     def on_signal(signum, _frame):

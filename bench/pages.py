@@ -149,6 +149,26 @@ def wait_quiet(limit_seconds: float, threshold: float = 0.10) -> float:
 # --- Gunicorn -------------------------------------------------------------------------------
 
 
+def server_env(*, database_url: str, static_root: Path) -> dict:
+    """The environment the measured server (and its helpers) run in: production settings
+    (DEBUG off) on the benchmark database, static files collected into `static_root`, and no
+    REDIS_URL, so the cache is local memory per worker, as on a single server without Redis."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_STATIC_ROOT": str(static_root),
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": HOST,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
 def machine_info() -> dict:
     """What the figures were measured on."""
     return {
@@ -472,19 +492,7 @@ def main():
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
     static_root = Path(tempfile.mkdtemp(prefix="mpact-bench-static-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "BENCH_STATIC_ROOT": str(static_root),
-        "DATABASE_URL": f"{args.pg}/{args.db}",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-" + "x" * 50,
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": HOST,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)  # local-memory cache, as on a single server without Redis
+    env = server_env(database_url=f"{args.pg}/{args.db}", static_root=static_root)
 
     gunicorn = None
 

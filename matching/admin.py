@@ -414,15 +414,10 @@ class HelpRequestAdmin(admin.ModelAdmin):
                         % {"volunteer": suggestion.volunteer},
                     )
                 else:
-                    reject_form = ReasonForm(request.POST)
-                    if not reject_form.is_valid():
-                        raise services.HelpRequestError(
-                            _("Say why you reject this suggestion."), code="reason"
-                        )
                     suggestion_reject(
                         suggestion=suggestion,
                         by=request.user,
-                        reason=reject_form.cleaned_data["reason"],
+                        reason=request.POST.get("reason", ""),
                     )
                     self.message_user(request, _("Rejected; this pair is not suggested again."))
             except services.HelpRequestError as error:

@@ -9,6 +9,7 @@ Suggested opportunities need no approval: they show on the volunteer's page and 
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -21,6 +22,7 @@ from initiatives.models import Opportunity, Response
 from matching.models import HelpRequest, MatchSuggestion
 from matching.services import HelpRequestError, help_request_mark_matched
 from mpact.notifications.services import in_language_of, notification_create
+from volunteers.models import VolunteerProfile
 
 Status = MatchSuggestion.Status
 ANSWER_SALT = "matching.suggestion.answer"
@@ -143,14 +145,12 @@ def suggestion_accept(*, suggestion: MatchSuggestion, user) -> MatchSuggestion:
             to=Status.ACCEPTED,
             answered_at=timezone.now(),
         )
+        # Matching the request ends its other suggestions (services._suggestions_end).
         help_request_mark_matched(
             help_request=suggestion.help_request,
             by=suggestion.decided_by,
             reason=_("Matched with %(volunteer)s") % {"volunteer": suggestion.volunteer},
         )
-        MatchSuggestion.objects.filter(
-            help_request=suggestion.help_request, status__in=[Status.PROPOSED, Status.APPROVED]
-        ).exclude(pk=suggestion.pk).update(status=Status.EXPIRED)
         coordinator = suggestion.decided_by or suggestion.help_request.assigned_to
         if coordinator:
             with in_language_of(coordinator):
@@ -183,8 +183,6 @@ def suggestions_announce(*, run) -> int:
     """After a run, one message to each coordinator who has requests with new suggested
     volunteers to review: the assigned coordinator for theirs, every coordinator for requests
     nobody has taken yet. Returns how many coordinators were told."""
-    from django.contrib.auth import get_user_model
-
     per_coordinator, unassigned = {}, 0
     for coordinator_id in (
         HelpRequest.objects.filter(suggestions__run=run)
@@ -244,6 +242,19 @@ def _responded():
     )
 
 
+def offers_for(user):
+    """The matches offered to this volunteer (waiting for their answer) and accepted."""
+    return (
+        MatchSuggestion.objects.filter(
+            volunteer__user=user,
+            help_request__isnull=False,
+            status__in=[Status.APPROVED, Status.ACCEPTED],
+        )
+        .select_related("help_request__participant__neighbourhood", "help_request__neighbourhood")
+        .order_by("-approved_at")
+    )
+
+
 def opportunity_suggestions_for(user):
     """The opportunities suggested to this volunteer that they have not answered yet."""
     return (
@@ -292,8 +303,6 @@ def opportunity_email_off_url(user) -> str:
 
 def opportunity_email_profile(*, token: str):
     """The volunteer profile the switch-off link in a weekly e-mail is for."""
-    from volunteers.models import VolunteerProfile
-
     try:
         user_pk = signing.loads(token, salt=EMAIL_OFF_SALT)
     except signing.BadSignature:
@@ -306,7 +315,7 @@ def opportunity_email_profile(*, token: str):
 
 def opportunity_email_off(*, profile):
     """No more weekly e-mail; it can be switched on again on the profile page."""
-    type(profile).objects.filter(pk=profile.pk).update(opportunity_email=False)
+    VolunteerProfile.objects.filter(pk=profile.pk).update(opportunity_email=False)
     profile.opportunity_email = False
     return profile
 

@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from initiatives.models import Membership, Response, SignUp
-from matching.models import MatchSuggestion
-from matching.suggestions import opportunity_suggestions_for
+from matching.suggestions import offers_for, opportunity_suggestions_for
 from volunteers import services
 from volunteers.forms import HoursForm, VolunteerLanguageFormSet, VolunteerProfileForm
 from volunteers.models import HoursEntry, VolunteerProfile
@@ -33,15 +32,6 @@ def dashboard(request):
         .order_by("session__starts_at")[:50]
     )
     entries = HoursEntry.objects.filter(volunteer=user)
-    offers = (
-        MatchSuggestion.objects.filter(
-            volunteer__user=user,
-            help_request__isnull=False,
-            status__in=[MatchSuggestion.Status.APPROVED, MatchSuggestion.Status.ACCEPTED],
-        )
-        .select_related("help_request__participant__neighbourhood", "help_request__neighbourhood")
-        .order_by("-approved_at")[:20]
-    )
     return render(
         request,
         "volunteers/dashboard.html",
@@ -52,7 +42,7 @@ def dashboard(request):
             "signups": signups,
             "hours": entries.select_related("organisation", "opportunity", "activity")[:20],
             "monthly": list(entries.monthly_totals()[:12]),
-            "offers": offers,
+            "offers": offers_for(user)[:20],
             "for_you": opportunity_suggestions_for(user)[:10],
         },
     )
