@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Activity, Language, Neighbourhood, Opportunity, Session
+from mpact.forms import Form
 from volunteers.models import Skill
 
 
@@ -28,7 +29,7 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class ActivityFilterForm(forms.Form):
+class ActivityFilterForm(Form):
     def clean(self):
         data = super().clean()
         first, last = data.get("date_from"), data.get("date_to")
@@ -169,6 +170,7 @@ class OpportunityFilter(django_filters.FilterSet):
     class Meta:
         model = Opportunity
         fields = ["q", "skill", "language", "dutch", "commitment", "neighbourhood"]
+        form = Form  # the input layer: a value no filter can use is refused, never a 5xx
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Activity, Membership, Opportunity, Organisation, Session
+from mpact.forms import Form, ModelForm
 
 
-class GuestSignUpForm(forms.Form):
+class GuestSignUpForm(Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(
         label=_("Your e-mail address"),
@@ -19,13 +20,13 @@ class GuestSignUpForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
 
-class MemberSignUpForm(forms.Form):
+class MemberSignUpForm(Form):
     """A logged-in person signs up in one click: only whether to join the waiting list."""
 
     join_waitlist = forms.BooleanField(required=False)
 
 
-class OrganisationRegisterForm(forms.ModelForm):
+class OrganisationRegisterForm(ModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -51,7 +52,7 @@ class OrganisationRegisterForm(forms.ModelForm):
         self.fields["contact_name"].required = True
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(ModelForm):
     class Meta:
         model = Opportunity
         fields = [
@@ -97,7 +98,7 @@ class OpportunityForm(forms.ModelForm):
         return data
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(Form):
     message = forms.CharField(
         label=_("Your message"),
         max_length=2000,
@@ -106,7 +107,7 @@ class ResponseForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Accept")), ("decline", _("Decline"))],
@@ -120,19 +121,19 @@ class DecisionForm(forms.Form):
     )
 
 
-class HoursDecisionForm(forms.Form):
+class HoursDecisionForm(Form):
     decision = forms.ChoiceField(
         choices=[("confirm", _("Confirm")), ("reject", _("Do not confirm"))]
     )
     reply = forms.CharField(label=_("Message"), max_length=300, required=False)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("E-mail address of your colleague"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -161,7 +162,7 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     class Meta:
         model = Session
         fields = ["starts_at", "ends_at", "capacity", "is_cancelled"]

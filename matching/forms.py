@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Agency, HelpRequest, IntakeAssessment
+from mpact.forms import Form, ModelForm
 
 
-class HelpRequestForm(forms.ModelForm):
+class HelpRequestForm(ModelForm):
     """A resident asks for help: short, in plain words."""
 
     class Meta:
@@ -34,7 +35,7 @@ class HelpRequestForm(forms.ModelForm):
         ]
 
 
-class GuestContactForm(forms.Form):
+class GuestContactForm(Form):
     """Who to reach, for someone without an account. (Consent is asked of everyone, in
     HelpRequestForm.)"""
 
@@ -57,7 +58,7 @@ class GuestContactForm(forms.Form):
         return data
 
 
-class OrganisationHelpRequestForm(forms.ModelForm):
+class OrganisationHelpRequestForm(ModelForm):
     class Meta:
         model = HelpRequest
         fields = ["kind", "description", "urgency"]
@@ -79,7 +80,7 @@ SCORE_CHOICES = [
 ]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(Form):
     triage = forms.ChoiceField(
         label=_("Triage"),
         choices=[("", _("As the assessment says"))] + list(HelpRequest.Triage.choices),
@@ -104,7 +105,7 @@ class IntakeForm(forms.Form):
         return {name: self.cleaned_data[name] for name, _label in IntakeAssessment.DOMAINS}
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.filter(is_active=True)
     )
@@ -120,9 +121,9 @@ class ReferralForm(forms.Form):
         return value
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))

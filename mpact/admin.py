@@ -1,8 +1,66 @@
-from functools import update_wrapper
+from functools import cache, update_wrapper
 
 from allauth.account.decorators import secure_admin_login
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.http import Http404
+
+from mpact.forms import check_date_lookup, guarded, has_forbidden_text
+
+
+class GuardedChangeList(ChangeList):
+    """An admin list whose query string is checked before any of it reaches the database: a
+    control character in a filter or search, or a date drill-down outside the input window,
+    is refused like any other filter the admin cannot use (the admin's own 'invalid filter'
+    page, templates/admin/invalid_setup.html), never a 5xx."""
+
+    def __init__(self, request, model, list_display, list_display_links, list_filter,
+                 date_hierarchy, *args, **kwargs):  # fmt: skip
+        for key in request.GET:
+            if has_forbidden_text(key) or any(map(has_forbidden_text, request.GET.getlist(key))):
+                raise IncorrectLookupParameters(f"unusable value for {key!r}")
+        if date_hierarchy:
+            year, month, day = (
+                request.GET.get(f"{date_hierarchy}__{part}") for part in ("year", "month", "day")
+            )
+            if (year or month or day) and not check_date_lookup(year, month, day):
+                raise IncorrectLookupParameters("date outside the window")
+        super().__init__(request, model, list_display, list_display_links, list_filter,
+                         date_hierarchy, *args, **kwargs)  # fmt: skip
+
+
+@cache
+def _guarded_changelist(changelist):
+    if issubclass(changelist, GuardedChangeList):
+        return changelist
+    return type(changelist.__name__, (GuardedChangeList, changelist), {})
+
+
+class GuardedAdminMixin:
+    """What MpactAdminSite adds to every ModelAdmin registered with it, so that no admin page
+    can forget it: forms through the input layer (mpact/forms.py), lists through
+    GuardedChangeList."""
+
+    FORM_ATTRIBUTES = ("form", "add_form", "change_password_form")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.FORM_ATTRIBUTES:
+            if getattr(self, name, None) is not None:
+                setattr(self, name, guarded(getattr(self, name)))
+
+    def get_changelist(self, request, **kwargs):
+        return _guarded_changelist(super().get_changelist(request, **kwargs))
+
+    def get_changelist_form(self, request, **kwargs):
+        return guarded(super().get_changelist_form(request, **kwargs))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            inline.form = guarded(inline.form)
+        return inlines
 
 
 class MpactAdminSite(AdminSite):
@@ -13,6 +71,16 @@ class MpactAdminSite(AdminSite):
     site_header = "M-Pact"
     site_title = "M-Pact"
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or ModelAdmin
+        if not issubclass(admin_class, GuardedAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (GuardedAdminMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
 
@@ -22,6 +90,20 @@ class MpactAdminSite(AdminSite):
             return inner(request, *args, **kwargs)
 
         return update_wrapper(wrapper, view)
+
+    def index(self, request, extra_context=None):
+        """The front page, telling whoever may see notifications how many could not be
+        delivered (given up: a permanent refusal or too many attempts), so that nobody has to
+        go looking for them (templates/admin/index.html)."""
+        from mpact.notifications.models import Notification  # the site exists before models
+
+        context = dict(extra_context or {})
+        notification_admin = self._registry.get(Notification)
+        if notification_admin is not None and notification_admin.has_view_permission(request):
+            context["failed_notifications"] = Notification.objects.filter(
+                failed_at__isnull=False
+            ).count()
+        return super().index(request, context)
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated and not request.user.is_staff:

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mpact.env import (
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "mpact.users",
     "mpact.notifications",
+    "mpact.health",
     "mpact.apps.MpactConfig",
     "initiatives",
     "volunteers",
@@ -67,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which answers static files itself: those are no documents.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,11 +135,16 @@ if REDIS_URL:
     parse_redis_url("REDIS_URL", REDIS_URL)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis accelerates the web process but never breaks it: when it is down, the
+            # cache misses, pages are served uncached and rate limits fail open (logged).
+            "BACKEND": "mpact.cache_backends.FailSoftRedisCache",
             # Another Redis database than the broker's can be named, so that clearing the
             # cache never touches queued tasks (see docker-compose.yml).
             "LOCATION": parse_redis_url("CACHE_URL", env_str("CACHE_URL", REDIS_URL)),
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mpact"),
+            # A Redis that hangs costs a page at most this long, once (then the backend
+            # serves without it for a few seconds before trying again).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -164,6 +174,20 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "mpact.users.adapters.AccountAdapter"
+# allauth's forms with the input layer every form of the site has (mpact/forms.py).
+ACCOUNT_FORMS = {
+    name: f"mpact.users.forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[M-Pact] "
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, written out so they are visible and can be tuned in one place.
@@ -210,6 +234,11 @@ EMAIL_URL = env_str("EMAIL_URL", "console://")
 globals().update(parse_email_url("EMAIL_URL", EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "M-Pact <noreply@m-pact.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Seconds the SMTP backend waits on any one socket operation (connect, each command's reply)
+# before giving up with a timeout, which is retried. Without it a silent server holds a worker
+# until Celery's time limit. Keep it well under CELERY_TASK_SOFT_TIME_LIMIT (see
+# NOTIFICATION_CLAIM_TIMEOUT_SECONDS below).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # --- Security -------------------------------------------------------------------------------
 # Secure by default when DEBUG is off; a deployment behind a TLS-terminating proxy sets
@@ -228,6 +257,37 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Container healthchecks probe /health/ and /health/ready/ over plain HTTP from inside the
+# network, where no proxy sets X-Forwarded-Proto: redirected to HTTPS they would fail. These
+# pages carry nothing private.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+
+# --- Content Security Policy -----------------------------------------------------------------
+# Enforced (not report-only) on every page by django-csp's middleware: the browser runs only
+# scripts and styles served from this site, so injected markup (a stored-XSS slip in a
+# description, a malicious form value echoed back) cannot run or send data elsewhere. Our
+# templates, the Django admin and allauth's pages have no inline <script>, event handler,
+# style="" or <style> (tests/browser fail on any violation), so neither script-src nor style-src
+# needs 'unsafe-inline'. No nonces: the public-page cache (mpact/cache.py) would replay one
+# nonce to every visitor, so the policy is the same static header on every response.
+# Violations are reported to /csp-report/ (mpact.views.csp_report, logged as "mpact.csp").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: URIs as images cannot run script; allowed so that a small icon can be inlined in
+        # a stylesheet without touching the policy (nothing needs it today).
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "report-uri": reverse_lazy("csp_report"),
+    },
+}
 
 # --- Celery ---------------------------------------------------------------------------------
 
@@ -271,6 +331,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Celery's default scheduler plus beat's heartbeat for /health/ready/ (mpact/health/beat.py).
+CELERY_BEAT_SCHEDULER = "mpact.health.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "deliver-undelivered-notifications": {
         "task": "mpact.notifications.tasks.sweep_undelivered",
@@ -313,8 +375,19 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING el
 
 # How long a claimed notification may stay unsent before the sweep tries it again (a worker
 # that died mid-send), and how often delivery is attempted before it is given up.
-NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600)
+# The claim timeout must be longer than the longest a send can take, or a slow send that is
+# still running gets sent a second time by another worker. A send waits at most EMAIL_TIMEOUT
+# (30 s) per socket operation, and the whole task is interrupted by CELERY_TASK_SOFT_TIME_LIMIT
+# (60 s, prefork pool), which counts as a temporary failure; 180 s is three times that. Short,
+# because it is also how long a notification waits after its worker was killed mid-send.
+# (Only if the soft limit cannot interrupt a send does the hard limit, CELERY_TASK_TIME_LIMIT,
+# end it later than the claim: a duplicate is then possible.)
+NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 180)
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
+
+# /health/ready/ reports the worker or beat as stale when its last heartbeat is older than this
+# (they record one every 30 s while they run; mpact/health/heartbeats.py).
+HEALTH_HEARTBEAT_STALE_SECONDS = env_int("HEALTH_HEARTBEAT_STALE_SECONDS", 180)
 
 # --- Logging --------------------------------------------------------------------------------
 
@@ -351,3 +424,9 @@ MATCH_ANSWER_DAYS = env_int("MATCH_ANSWER_DAYS", 5)
 # An opportunity suggested to a volunteer stays on their page this many days, or until they
 # respond or say 'not for me', or the opportunity closes.
 MATCH_OPPORTUNITY_DAYS = env_int("MATCH_OPPORTUNITY_DAYS", 28)
+
+# The input layer (mpact/forms.py) refuses dates outside these years in every form and list
+# filter: the database cannot read back a date BC, and nothing M-Pact records is older or
+# further away.
+INPUT_EARLIEST_YEAR = env_int("INPUT_EARLIEST_YEAR", 1900)
+INPUT_LATEST_YEAR = env_int("INPUT_LATEST_YEAR", 2100)

@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mpact.forms import Form, ModelForm
 from volunteers.models import (
     AVAILABILITY_SLOTS,
     DayPart,
@@ -45,7 +46,7 @@ class AvailabilityField(forms.TypedMultipleChoiceField):
             return True
 
 
-class VolunteerProfileForm(forms.ModelForm):
+class VolunteerProfileForm(ModelForm):
     availability = AvailabilityField(label=_("When are you usually free?"))
     skills = forms.ModelMultipleChoiceField(
         label=_("Skills"),
@@ -127,6 +128,7 @@ class VolunteerProfileForm(forms.ModelForm):
 VolunteerLanguageFormSet = inlineformset_factory(
     VolunteerProfile,
     VolunteerLanguage,
+    form=ModelForm,
     fields=["language", "level"],
     extra=2,
     can_delete=True,
@@ -134,7 +136,7 @@ VolunteerLanguageFormSet = inlineformset_factory(
 )
 
 
-class HoursForm(forms.Form):
+class HoursForm(Form):
     subject = forms.ChoiceField(label=_("Opportunity or activity"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(
