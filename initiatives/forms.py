@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Activity, Membership, Opportunity, Organisation, Session
 from mpact.forms import Form, ModelForm
+from mpact.submissions import SubmitOnceMixin
 
 
 class GuestSignUpForm(Form):
@@ -26,7 +27,7 @@ class MemberSignUpForm(Form):
     join_waitlist = forms.BooleanField(required=False)
 
 
-class OrganisationRegisterForm(ModelForm):
+class OrganisationRegisterForm(SubmitOnceMixin, ModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -98,7 +99,7 @@ class OpportunityForm(ModelForm):
         return data
 
 
-class ResponseForm(Form):
+class ResponseForm(SubmitOnceMixin, Form):
     message = forms.CharField(
         label=_("Your message"),
         max_length=2000,
@@ -128,7 +129,7 @@ class HoursDecisionForm(Form):
     reply = forms.CharField(label=_("Message"), max_length=300, required=False)
 
 
-class InvitationForm(Form):
+class InvitationForm(SubmitOnceMixin, Form):
     email = forms.EmailField(label=_("E-mail address of your colleague"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 

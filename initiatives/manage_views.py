@@ -20,6 +20,7 @@ from initiatives.forms import (
     SessionForm,
 )
 from initiatives.models import Activity, Membership, Opportunity, Response, Session
+from mpact.submissions import submit_once
 from volunteers import services as volunteer_services
 from volunteers.models import HoursEntry
 
@@ -233,7 +234,8 @@ def members(request, slug):
         form = InvitationForm(request.POST if request.method == "POST" else None)
     elif request.method == "POST":
         raise Http404
-    if request.method == "POST" and form.is_valid():
+
+    def create():
         try:
             services.invitation_create(
                 organisation=organisation,
@@ -243,9 +245,13 @@ def members(request, slug):
             )
         except services.OrganisationError as error:
             form.add_error("email", error)
-        else:
-            messages.success(request, _("The invitation is sent."))
-            return redirect("initiatives:manage_members", slug=slug)
+            return None
+        messages.success(request, _("The invitation is sent."))
+        return redirect("initiatives:manage_members", slug=slug)
+
+    if request.method == "POST" and form.is_valid():
+        if response := submit_once(request, form, create):
+            return response
     return _render(
         request,
         "initiatives/manage/members.html",

@@ -18,6 +18,7 @@ from initiatives.forms import (
 )
 from initiatives.models import Activity, Opportunity, Organisation, Response, Session, SignUp
 from mpact.cache import cache_public_page
+from mpact.submissions import submit_once
 
 PAGE_SIZE = 20
 
@@ -198,7 +199,8 @@ def opportunity_detail(request, pk):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if form.is_valid():
+
+        def create():
             try:
                 services.response_create(
                     opportunity=opportunity,
@@ -207,11 +209,12 @@ def opportunity_detail(request, pk):
                 )
             except services.ResponseError as error:
                 form.add_error(None, error)
-            else:
-                messages.success(
-                    request, _("Your response is sent. The organisation lets you know.")
-                )
-                return redirect(opportunity)
+                return None
+            messages.success(request, _("Your response is sent. The organisation lets you know."))
+            return redirect(opportunity)
+
+        if form.is_valid() and (response := submit_once(request, form, create)):
+            return response
     return render(
         request,
         "initiatives/opportunity_detail.html",
@@ -252,7 +255,8 @@ def organisation_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def organisation_register(request):
     form = OrganisationRegisterForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+
+    def create():
         data = dict(form.cleaned_data)
         organisation = services.organisation_register(
             user=request.user, neighbourhoods=data.pop("neighbourhoods"), **data
@@ -265,6 +269,9 @@ def organisation_register(request):
             ),
         )
         return redirect("initiatives:manage_dashboard", slug=organisation.slug)
+
+    if request.method == "POST" and form.is_valid():
+        return submit_once(request, form, create)
     return render(
         request,
         "initiatives/organisation_register.html",

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.models import Agency, HelpRequest, IntakeAssessment
 from mpact.forms import Form, ModelForm
+from mpact.submissions import SubmitOnceMixin
 
 
-class HelpRequestForm(ModelForm):
+class HelpRequestForm(SubmitOnceMixin, ModelForm):
     """A resident asks for help: short, in plain words."""
 
     class Meta:
@@ -58,7 +59,7 @@ class GuestContactForm(Form):
         return data
 
 
-class OrganisationHelpRequestForm(ModelForm):
+class OrganisationHelpRequestForm(SubmitOnceMixin, ModelForm):
     class Meta:
         model = HelpRequest
         fields = ["kind", "description", "urgency"]

@@ -11,6 +11,7 @@ from initiatives.manage_views import membership_or_404
 from matching import services, suggestions
 from matching.forms import GuestContactForm, HelpRequestForm, OrganisationHelpRequestForm
 from matching.models import HelpRequest, MatchSuggestion
+from mpact.submissions import submit_once
 
 
 @require_http_methods(["GET", "POST"])
@@ -19,7 +20,8 @@ def help_request_create(request):
     data = request.POST if request.method == "POST" else None
     form = HelpRequestForm(data)
     contact = None if request.user.is_authenticated else GuestContactForm(data)
-    if request.method == "POST" and form.is_valid() and (contact is None or contact.is_valid()):
+
+    def create():
         try:
             with transaction.atomic():
                 if contact is None:
@@ -47,17 +49,19 @@ def help_request_create(request):
                 )
         except services.HelpRequestError as error:
             form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Thank you. A coordinator will contact you. Keep this page: its address "
-                    "shows how your request is doing."
-                ),
-            )
-            return redirect(
-                "matching:help_request_status", token=services.status_token(help_request)
-            )
+            return None
+        messages.success(
+            request,
+            _(
+                "Thank you. A coordinator will contact you. Keep this page: its address "
+                "shows how your request is doing."
+            ),
+        )
+        return redirect("matching:help_request_status", token=services.status_token(help_request))
+
+    if request.method == "POST" and form.is_valid() and (contact is None or contact.is_valid()):
+        if response := submit_once(request, form, create):
+            return response
     return render(
         request,
         "matching/help_request_form.html",
@@ -114,12 +118,16 @@ def my_help_requests(request):
 def organisation_help_request(request, slug):
     membership = membership_or_404(request, slug)
     form = OrganisationHelpRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+
+    def create():
         services.help_request_create(
             organisation=membership.organisation, by=request.user, **form.cleaned_data
         )
         messages.success(request, _("Your request is sent to the coordinators."))
         return redirect("initiatives:manage_dashboard", slug=slug)
+
+    if request.method == "POST" and form.is_valid():
+        return submit_once(request, form, create)
     return render(
         request,
         "matching/organisation_help_request.html",

@@ -362,6 +362,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.remind_stale_requests",
         "schedule": crontab(hour=8, minute=0),
     },
+    "forget-old-form-submissions": {
+        "task": "mpact.tasks.forget_old_submissions",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "remind-referral-follow-ups": {
         "task": "matching.tasks.remind_referral_follow_ups",
         "schedule": crontab(hour=8, minute=5),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mpact.forms import Form, ModelForm
+from mpact.submissions import SubmitOnceMixin
 from volunteers.models import (
     AVAILABILITY_SLOTS,
     DayPart,
@@ -136,7 +137,7 @@ VolunteerLanguageFormSet = inlineformset_factory(
 )
 
 
-class HoursForm(Form):
+class HoursForm(SubmitOnceMixin, Form):
     subject = forms.ChoiceField(label=_("Opportunity or activity"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(

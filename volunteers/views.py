@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from initiatives.models import Membership, Response, SignUp
 from matching.suggestions import offers_for, opportunity_suggestions_for
+from mpact.submissions import submit_once
 from volunteers import services
 from volunteers.forms import HoursForm, VolunteerLanguageFormSet, VolunteerProfileForm
 from volunteers.models import HoursEntry, VolunteerProfile
@@ -101,7 +102,8 @@ def hours_create(request):
         opportunities=opportunities,
         activities=activities,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create():
         try:
             services.hours_log(
                 volunteer=request.user,
@@ -112,9 +114,13 @@ def hours_create(request):
             )
         except services.HoursError as error:
             form.add_error(None, error)
-        else:
-            messages.success(request, _("Your hours are logged. The organisation confirms them."))
-            return redirect("volunteers:dashboard")
+            return None
+        messages.success(request, _("Your hours are logged. The organisation confirms them."))
+        return redirect("volunteers:dashboard")
+
+    if request.method == "POST" and form.is_valid():
+        if response := submit_once(request, form, create):
+            return response
     return render(
         request,
         "volunteers/hours_form.html",
