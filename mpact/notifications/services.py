@@ -6,10 +6,14 @@ enqueue fails quietly: the row is there and `sweep_undelivered` delivers it late
 """
 
 import logging
+import re
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -18,6 +22,15 @@ from django.utils.translation import gettext as _
 from mpact.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
+
+# Line breaks, other control characters (Unicode category Cc) and any run of whitespace: a
+# subject is one e-mail header line, and Django refuses a header with a line break in it.
+SUBJECT_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(subject: str) -> str:
+    """`subject` as one clean line of at most 200 characters (the column's length)."""
+    return SUBJECT_BREAKS.sub(" ", str(subject)).strip()[:200].rstrip()
 
 
 def in_language_of(user=None, *, fallback: str | None = None):
@@ -39,13 +52,15 @@ def notification_create(
 ) -> Notification:
     """Write a notification and have it delivered once the surrounding transaction commits.
 
-    `attachment` is (file name, MIME type, text content), for example a calendar file.
+    `attachment` is (file name, MIME type, text content), for example a calendar file. The
+    subject is made one line here, so that a title with a line break in it (an activity's,
+    say) can never make the e-mail unsendable.
     """
     name, mimetype, content = attachment or ("", "", "")
     notification = Notification.objects.create(
         user=user,
         email=email,
-        subject=subject[:200],
+        subject=one_line(subject),
         body=body,
         kind=kind,
         link=link,
@@ -90,12 +105,43 @@ def notification_enqueue(*, notification_id: int) -> bool:
 
 
 class DeliveryFailed(Exception):
-    """Sending failed; the row is released and due again at `retry_at` (unless given up)."""
+    """Sending failed; the row is released and due again at `retry_at`, unless it was given up
+    (`given_up`: a permanent refusal, or the last attempt), then `retry_at` is None."""
 
     def __init__(self, *, retry_at, given_up: bool):
-        super().__init__(f"delivery failed; next attempt at {retry_at:%H:%M:%S}")
+        if given_up:
+            super().__init__("delivery failed; given up")
+        else:
+            super().__init__(f"delivery failed; next attempt at {retry_at:%H:%M:%S}")
         self.retry_at = retry_at
         self.given_up = given_up
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """Whether a failed send would fail the same way however often it is tried again.
+
+    Such a notification is given up at once, so that it shows as failed in the admin (where a
+    coordinator sees it on the index and can look at the address) instead of being tried for
+    hours against a server that has already said no.
+
+    Permanent: an SMTP reply in the 5xx range, which RFC 5321 defines as "do not repeat this
+    request as it is" (a refused sender or data, a 550 unknown user; SMTPRecipientsRefused
+    only when every recipient got a 5xx); and a message that cannot be written at all, which
+    Django reports as ValueError (an invalid address, BadHeaderError for a line break in a
+    header) and which no retry changes.
+
+    Everything else is temporary and retried with backoff up to NOTIFICATION_MAX_ATTEMPTS: a
+    4xx reply (greylisting, a full mailbox, "try again later"), the server closing the
+    connection (SMTPServerDisconnected, also in the middle of DATA, when it has not accepted
+    the message), connection refused, timeouts and other OSErrors, and any error not named
+    here: when in doubt, retrying a bounded number of times is the cheaper mistake.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return isinstance(exc, ValueError)
 
 
 def notification_claim(*, notification_id: int) -> bool:
@@ -109,16 +155,12 @@ def notification_claim(*, notification_id: int) -> bool:
     return claimed == 1
 
 
-def notification_deliver(*, notification_id: int) -> bool:
-    """Send the notification's e-mail if nobody else has. Returns True if this call sent it.
-
-    A failure releases the claim, records the error and when to try again (exponential
-    backoff), and raises DeliveryFailed; after NOTIFICATION_MAX_ATTEMPTS it is given up and
-    shows as failed in the admin, where a coordinator can queue it again.
-    """
-    if not notification_claim(notification_id=notification_id):
-        return False
-    notification = Notification.objects.get(pk=notification_id)
+def notification_email(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail for a notification. Raises ValueError for an address that is not one."""
+    try:
+        validate_email(notification.email)
+    except ValidationError:
+        raise ValueError(f"invalid recipient address {notification.email!r}") from None
     body = notification.body
     if notification.link:
         with translation.override(notification.language or settings.LANGUAGE_CODE):
@@ -136,22 +178,47 @@ def notification_deliver(*, notification_id: int) -> bool:
             notification.attachment_content,
             notification.attachment_mimetype,
         )
+    return message
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send the notification's e-mail if nobody else has. Returns True if this call sent it.
+
+    A failure releases the claim, records the error and raises DeliveryFailed. A permanent one
+    (see `is_permanent`) is given up at once; a temporary one is due again after an
+    exponential backoff, and given up after NOTIFICATION_MAX_ATTEMPTS. A given-up notification
+    shows as failed in the admin, where a coordinator can queue it again.
+
+    At least once: if the worker dies after the server accepted the e-mail but before sent_at
+    is written, the claim runs out (NOTIFICATION_CLAIM_TIMEOUT_SECONDS) and it is sent again.
+    """
+    if not notification_claim(notification_id=notification_id):
+        return False
+    notification = Notification.objects.get(pk=notification_id)
     try:
-        message.send()
+        # Built inside the try: a header Django refuses is a failure of this notification.
+        notification_email(notification).send()
     except Exception as exc:
         now = timezone.now()
+        permanent = is_permanent(exc)
+        given_up = permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
         backoff = min(30 * 2 ** max(notification.attempts - 1, 0), 3600)
-        fields = {
-            "claimed_at": None,
-            "next_attempt_at": now + timedelta(seconds=backoff),
-            "last_error": repr(exc)[:2000],
-        }
-        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-            fields["failed_at"] = now
-        Notification.objects.filter(pk=notification_id).update(**fields)
-        raise DeliveryFailed(
-            retry_at=fields["next_attempt_at"], given_up="failed_at" in fields
-        ) from exc
+        retry_at = None if given_up else now + timedelta(seconds=backoff)
+        Notification.objects.filter(pk=notification_id).update(
+            claimed_at=None,
+            next_attempt_at=retry_at,
+            failed_at=now if given_up else None,
+            last_error=repr(exc)[:2000],
+        )
+        if given_up:
+            logger.warning(
+                "Gave up notification %s after %s attempt(s)%s: %r",
+                notification_id,
+                notification.attempts,
+                " (permanent refusal)" if permanent else "",
+                exc,
+            )
+        raise DeliveryFailed(retry_at=retry_at, given_up=given_up) from exc
     Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="")
     return True
 

@@ -9,6 +9,8 @@ def deliver_notification(self, notification_id: int) -> bool:
     try:
         return services.notification_deliver(notification_id=notification_id)
     except services.DeliveryFailed as failure:
+        # Given up: a permanent refusal (services.is_permanent) or the last attempt. The row
+        # shows as failed in the admin; retrying here would only send it to the same refusal.
         if failure.given_up or self.request.retries >= settings.NOTIFICATION_MAX_ATTEMPTS:
             return False
         # Retry exactly when the row is due again; the sweep is the safety net if this
