@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("privacy/", views.privacy, name="privacy"),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path("meldingen/", views.notification_list, name="notifications"),
     path("meldingen/gelezen/", views.notifications_read, name="notifications_read"),
     path("accounts/", include("allauth.urls")),

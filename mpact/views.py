@@ -1,8 +1,11 @@
+import json
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import i18n
@@ -40,6 +43,55 @@ def set_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         get_user_model().objects.filter(pk=request.user.pk).update(language=language)
     return response
+
+
+csp_logger = logging.getLogger("mpact.csp")
+# A browser's violation report is well under a kilobyte or two; anything much larger is not one.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+
+
+def _csp_violations(report):
+    """The violations in a report: report-uri's {"csp-report": {...}}, or the Reporting API's
+    list of {"type": "csp-violation", "body": {...}} (report-to), should we switch to it."""
+    if isinstance(report, dict) and isinstance(report.get("csp-report"), dict):
+        return [report["csp-report"]]
+    if isinstance(report, list):
+        return [
+            item["body"]
+            for item in report
+            if isinstance(item, dict) and isinstance(item.get("body"), dict)
+        ]
+    return []
+
+
+@csrf_exempt  # browsers send reports without a token, and there is nothing to forge
+@require_POST
+def csp_report(request):
+    """Where browsers report what the Content Security Policy blocked (settings.py): logged at
+    WARNING so that a page the policy breaks, or an injection attempt, shows in the logs.
+
+    Anyone can post here, so the body is read only up to a small limit and logged as JSON (one
+    line: a crafted report cannot forge log lines)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    body = request.read(CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        violations = _csp_violations(json.loads(body))
+    except ValueError:
+        violations = []
+    if not violations:
+        return HttpResponseBadRequest()
+    for violation in violations:
+        csp_logger.warning(
+            "Content Security Policy violation: %s", json.dumps(violation, sort_keys=True)
+        )
+    return HttpResponse(status=204)
 
 
 def privacy(request):

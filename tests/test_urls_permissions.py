@@ -324,6 +324,7 @@ TABLE = [
     ("e-mail addresses", "account_email", None, MEMBERS_ONLY),
     ("change password", "account_change_password", None, MEMBERS_ONLY),
     ("language switch (GET)", "set_language", None, status(405, 405, 405, 405)),
+    ("csp report (GET)", "csp_report", None, status(405, 405, 405, 405)),
     ("admin", "admin:index", None, ADMIN_ONLY),
     ("admin: activities", "admin:initiatives_activity_changelist", None, ADMIN_ONLY),
     ("admin: sessions", "admin:initiatives_session_changelist", None, ADMIN_ONLY),

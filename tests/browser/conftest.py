@@ -4,6 +4,7 @@ Never downloads a browser: Playwright launches /usr/bin/chromium. Run with `bin/
 with `pytest tests/browser` (this module sets DJANGO_ALLOW_ASYNC_UNSAFE itself).
 """
 
+import functools
 import http.client
 import json
 import os
@@ -112,7 +113,10 @@ def _new_context(browser, live_server, **options):
     options.setdefault("viewport", DESKTOP)
     options.setdefault("locale", "nl-NL")
     options.setdefault("timezone_id", "Europe/Amsterdam")
-    return browser.new_context(base_url=live_server.url, **options)
+    # Never bypass_csp: the pages must work under the policy they are served with.
+    context = browser.new_context(base_url=live_server.url, **options)
+    CspViolations(context)
+    return context
 
 
 @pytest.fixture
@@ -120,7 +124,10 @@ def context(browser, live_server):
     context = _new_context(browser, live_server)
     context.set_default_timeout(10_000)
     yield context
-    context.close()
+    try:
+        csp_violations(context).check()
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -142,7 +149,10 @@ def second_page(browser, live_server):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
-    context.close()
+    try:
+        csp_violations(context).check()
+    finally:
+        context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
@@ -153,7 +163,104 @@ def phone_page(browser, live_server):
     )
     context.set_default_timeout(10_000)
     yield context.new_page()
-    context.close()
+    try:
+        csp_violations(context).check()
+    finally:
+        context.close()
+
+
+# --- Content Security Policy ----------------------------------------------------------------
+# Every page runs under the site's real policy (settings.CONTENT_SECURITY_POLICY), and a test
+# fails when any page it opened had something blocked: an inline script or style, an event
+# handler, a resource from elsewhere. Such a page is broken for real visitors, silently.
+
+# Runs in every document before its own scripts, whatever the policy (Playwright injects it
+# through the DevTools protocol, not as a <script>). Violations go to window.__cspViolations
+# (that document's) and to the test through a binding, which outlives navigations.
+CSP_RECORDER_JS = """
+(() => {
+  if (window.__cspViolations) return;
+  const violations = window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    const violation = {
+      blockedURI: event.blockedURI,
+      violatedDirective: event.violatedDirective,
+      sourceFile: event.sourceFile,
+      lineNumber: event.lineNumber,
+    };
+    violations.push(violation);
+    if (typeof window.__mpactCspViolation === 'function') {
+      window.__mpactCspViolation(violation);
+    }
+  }, true);
+})();
+"""
+CSP_BINDING = "__mpactCspViolation"
+
+
+class CspViolations:
+    """What the Content Security Policy blocked in one browser context, on any of its pages
+    (popups too): the pages' securitypolicyviolation events, and Chromium's console messages
+    about the policy as a second witness."""
+
+    def __init__(self, context):
+        self.context = context
+        self.events = []  # (page URL, {blockedURI, violatedDirective, sourceFile, lineNumber})
+        self.console = []  # (page URL, message)
+        context.expose_binding(CSP_BINDING, self._on_event)
+        context.add_init_script(CSP_RECORDER_JS)
+        context.on("console", self._on_console)
+        context._mpact_csp_violations = self
+
+    def _on_event(self, source, violation):
+        self.events.append((source["frame"].url, violation))
+
+    def _on_console(self, message):
+        if "Content Security Policy" in message.text:
+            url = message.page.url if message.page else "?"
+            self.console.append((url, message.text))
+
+    def settle(self):
+        """Let events the pages have queued but not yet dispatched reach the test."""
+        from playwright.sync_api import Error
+
+        for page in self.context.pages:
+            if page.is_closed():
+                continue
+            try:
+                page.evaluate("() => new Promise(resolve => setTimeout(resolve, 50))")
+            except Error:  # navigating or crashed: what it reported so far is recorded
+                pass
+
+    def __bool__(self):
+        return bool(self.events or self.console)
+
+    def clear(self):
+        self.events.clear()
+        self.console.clear()
+
+    def describe(self):
+        lines = ["The Content Security Policy blocked something on the page(s) this test opened:"]
+        for url, violation in self.events:
+            lines.append(
+                f"- {url}: {violation['violatedDirective']} blocked {violation['blockedURI']!r}"
+                f" (at {violation['sourceFile'] or url}:{violation['lineNumber']})"
+            )
+        for url, text in self.console:
+            lines.append(f"- {url}: console: {text}")
+        return "\n".join(lines)
+
+    def check(self):
+        """Fail the test if anything was blocked."""
+        self.settle()
+        if self:
+            pytest.fail(self.describe(), pytrace=False)
+
+
+def csp_violations(page_or_context):
+    """The CspViolations recorder of a page's (or a context's) browser context."""
+    context = getattr(page_or_context, "context", page_or_context)
+    return context._mpact_csp_violations
 
 
 @pytest.fixture(scope="session")
@@ -195,7 +302,10 @@ def axe_check(page):
 def axe_run(page):
     """axe-core's rules on the page as it is styled (the admin has its own stylesheet)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, which the page's policy does not govern;
+        # add_script_tag would insert an inline <script> that script-src 'self' blocks.
+        loaded = page.evaluate(f"{_axe_source()}\n;typeof window.axe")
+        assert loaded == "object", "axe-core did not load"
     result = page.evaluate(
         """async (tags) => await axe.run(document, {
               runOnly: {type: 'tag', values: tags},
@@ -205,6 +315,11 @@ def axe_run(page):
     )
     violations = result["violations"]
     assert not violations, _describe_violations(page.url, violations)
+
+
+@functools.cache
+def _axe_source():
+    return AXE_JS.read_text()
 
 
 @pytest.fixture
