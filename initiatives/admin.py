@@ -1,8 +1,5 @@
-import csv
-
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,6 +17,7 @@ from initiatives.models import (
     Session,
     SignUp,
 )
+from mpact.exports import csv_response
 
 
 @admin.register(Neighbourhood)
@@ -84,34 +82,28 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 def _signups_csv(filename, signups):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read it as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("Activity"),
+        _("Session"),
+        _("Name"),
+        _("E-mail address"),
+        _("Status"),
+        _("Signed up"),
+        _("Attended"),
+    ]
+    rows = (
         [
-            _("Activity"),
-            _("Session"),
-            _("Name"),
-            _("E-mail address"),
-            _("Status"),
-            _("Signed up"),
-            _("Attended"),
+            signup.session.activity.title,
+            timezone.localtime(signup.session.starts_at).strftime("%Y-%m-%d %H:%M"),
+            signup.name,
+            signup.email,
+            signup.get_status_display(),
+            timezone.localtime(signup.created_at).strftime("%Y-%m-%d %H:%M"),
+            {True: _("yes"), False: _("no"), None: ""}[signup.attended],
         ]
+        for signup in signups
     )
-    for signup in signups:
-        writer.writerow(
-            [
-                signup.session.activity.title,
-                timezone.localtime(signup.session.starts_at).strftime("%Y-%m-%d %H:%M"),
-                signup.name,
-                signup.email,
-                signup.get_status_display(),
-                timezone.localtime(signup.created_at).strftime("%Y-%m-%d %H:%M"),
-                {True: _("yes"), False: _("no"), None: ""}[signup.attended],
-            ]
-        )
-    return response
+    return csv_response(filename, header, rows)
 
 
 class SignUpInline(admin.TabularInline):

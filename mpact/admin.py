@@ -1,10 +1,12 @@
 from functools import cache, update_wrapper
 
 from allauth.account.decorators import secure_admin_login
+from django.contrib import messages
 from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from mpact.forms import check_date_lookup, guarded, has_forbidden_text
 
@@ -12,8 +14,8 @@ from mpact.forms import check_date_lookup, guarded, has_forbidden_text
 class GuardedChangeList(ChangeList):
     """An admin list whose query string is checked before any of it reaches the database: a
     control character in a filter or search, or a date drill-down outside the input window,
-    is refused like any other filter the admin cannot use (the admin's own 'invalid filter'
-    page, templates/admin/invalid_setup.html), never a 5xx."""
+    is refused like any other filter the admin cannot use: the admin sends the coordinator to
+    the list without filters (`?e=1`), where GuardedAdminMixin says why. Never a 5xx."""
 
     def __init__(self, request, model, list_display, list_display_links, list_filter,
                  date_hierarchy, *args, **kwargs):  # fmt: skip
@@ -52,6 +54,18 @@ class GuardedAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return _guarded_changelist(super().get_changelist(request, **kwargs))
+
+    def changelist_view(self, request, extra_context=None):
+        if ERROR_FLAG in request.GET:  # where the admin sends a list it could not filter
+            messages.warning(
+                request,
+                _(
+                    "A filter, search or date in the address could not be used (for example "
+                    "a date outside the years the site accepts, or an invisible character). "
+                    "This is the list without it."
+                ),
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_changelist_form(self, request, **kwargs):
         return guarded(super().get_changelist_form(request, **kwargs))

@@ -1,7 +1,5 @@
 """Volunteer profiles and hours: the writes, with their rules."""
 
-import csv
-import io
 from datetime import date as date_type
 from decimal import Decimal
 
@@ -120,34 +118,30 @@ def hours_decide(*, entry: HoursEntry, confirm: bool, by, reply: str = "") -> Ho
     return entry
 
 
-def hours_csv(*, volunteer) -> str:
-    """A volunteer's own record of hours, as CSV text."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Date"),
-            _("Hours"),
-            _("Organisation"),
-            _("Opportunity or activity"),
-            _("What you did"),
-            _("Status"),
-        ]
-    )
+def hours_table(*, volunteer):
+    """A volunteer's own record of hours: (header, rows) for the CSV download."""
+    header = [
+        _("Date"),
+        _("Hours"),
+        _("Organisation"),
+        _("Opportunity or activity"),
+        _("What you did"),
+        _("Status"),
+    ]
     entries = (
         HoursEntry.objects.filter(volunteer=volunteer)
         .select_related("organisation", "opportunity", "activity")
         .order_by("date", "pk")
     )
-    for entry in entries:
-        writer.writerow(
-            [
-                entry.date.isoformat(),
-                f"{entry.hours:.2f}",
-                entry.organisation.name,
-                str(entry.subject or ""),
-                entry.note,
-                entry.get_status_display(),
-            ]
-        )
-    return out.getvalue()
+    rows = (
+        [
+            entry.date.isoformat(),
+            f"{entry.hours:.2f}",
+            entry.organisation.name,
+            str(entry.subject or ""),
+            entry.note,
+            entry.get_status_display(),
+        ]
+        for entry in entries
+    )
+    return header, rows

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from initiatives.models import Membership, Response, SignUp
 from matching.suggestions import offers_for, opportunity_suggestions_for
+from mpact.exports import csv_response
 from mpact.submissions import submit_once
 from volunteers import services
 from volunteers.forms import HoursForm, VolunteerLanguageFormSet, VolunteerProfileForm
@@ -131,9 +132,5 @@ def hours_create(request):
 
 @login_required
 def hours_download(request):
-    response = HttpResponse(
-        "\ufeff" + services.hours_csv(volunteer=request.user),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="mijn-uren.csv"'
-    return response
+    header, rows = services.hours_table(volunteer=request.user)
+    return csv_response("mijn-uren.csv", header, rows)
