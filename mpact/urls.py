@@ -4,10 +4,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from mpact import views
+from mpact.health import views as health_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("health/ready/", health_views.ready, name="health_ready"),
     path("privacy/", views.privacy, name="privacy"),
     path("csp-report/", views.csp_report, name="csp_report"),
     path("meldingen/", views.notification_list, name="notifications"),

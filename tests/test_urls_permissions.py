@@ -44,6 +44,9 @@ OWN_ORG_ONLY = status(LOGIN, 404, 200, 404)  # a logged-in person is sent on fro
 TABLE = [
     ("home", "home", None, ALL_200),
     ("health", "health", None, ALL_200),
+    # The test database holds no worker or beat heartbeat (no worker runs here), so readiness
+    # is 503 for everyone; tests/test_readiness.py has the 200 with fresh heartbeats.
+    ("readiness", "health_ready", None, status(503, 503, 503, 503)),
     ("notifications", "notifications", None, MEMBERS_ONLY),
     ("notifications read (GET)", "notifications_read", None, status(LOGIN, 405, 405, 405)),
     ("activity list", "initiatives:activity_list", None, ALL_200),
