@@ -212,7 +212,7 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Without collectstatic (development, tests), whitenoise serves from the app folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

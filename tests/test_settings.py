@@ -58,24 +58,52 @@ def test_a_malformed_setting_stops_start_up_with_a_clear_message(name, value, me
     assert name in result.stderr
 
 
-def test_deploy_checks_pass_with_debug_off():
+def production_environment(static_root):
     environment = clean_environment()
     environment.update(
         {
             "DEBUG": "false",
             "SECRET_KEY": "k7#Qz9!vR2@pL5$wX8^mN3&bT6*yH1(jF4)gD0-sA_eC+uK=iO",
             "ALLOWED_HOSTS": "m-pact.example.org",
+            "STATIC_ROOT": str(static_root),
         }
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    return environment
+
+
+def run(command, environment):
+    return subprocess.run(
+        [sys.executable, *command],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
+
+
+def test_deploy_checks_pass_with_debug_off(tmp_path):
+    environment = production_environment(tmp_path / "static")
+    collected = run(["manage.py", "collectstatic", "--no-input", "-v0"], environment)
+    assert collected.returncode == 0, collected.stderr
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], environment)
     assert result.returncode == 0, result.stdout + result.stderr
+    # And the web process starts.
+    started = run(["-c", "import mpact.wsgi"], environment)
+    assert started.returncode == 0, started.stderr
+
+
+def test_without_collected_static_files_start_up_says_what_to_run(tmp_path):
+    """Not a 500 on the first page: the checks (runserver, migrate) and the web process name
+    the command to run first."""
+    environment = production_environment(tmp_path / "nothing-collected")
+    for command in (["manage.py", "check"], ["manage.py", "migrate", "--plan"]):
+        result = run(command, environment)
+        assert result.returncode != 0, command
+        assert "collectstatic" in result.stderr, (command, result.stderr)
+    started = run(["-c", "import mpact.wsgi"], environment)
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr and "collectstatic" in started.stderr
 
 
 def test_email_url_forms():
