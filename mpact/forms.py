@@ -12,7 +12,8 @@ below run for every field, whatever the form:
 - one-line text: no control characters at all (so no CR/LF, no NUL, no tab);
 - multi-line text (a Textarea): no control characters but tab and line breaks;
 - dates and times: between settings.INPUT_EARLIEST_YEAR and INPUT_LATEST_YEAR;
-- whole and decimal numbers without a bound of their own: within a 32-bit column's range.
+- whole and decimal numbers without a bound of their own: within a 32-bit column's range;
+- a row chosen by number: a number a key column can hold.
 
 The raw value is checked before the field parses it, because parsing can already reach the
 database (a choice field looks its value up). tests/test_hostile_input.py posts generated
@@ -55,6 +56,44 @@ def refuse_unstorable_text(field: forms.Field, raw) -> None:
                     "and pasting). Please type it again."
                 )
             raise ValidationError(message, code="control_character")
+
+
+# What a 64-bit key column can hold: a choice of a row by a larger number is no choice at all
+# (and SQLite cannot even be asked).
+KEY_LIMIT = 2**63 - 1
+
+
+def refuse_unknowable_choice(field: forms.Field, raw) -> None:
+    """Raise ValidationError when a choice of a row names it by a number no key can have."""
+    if not isinstance(field, forms.ModelChoiceField):
+        return
+    model = field.queryset.model
+    key = model._meta.pk if not field.to_field_name else model._meta.get_field(field.to_field_name)
+    if key.get_internal_type() not in INTEGER_KEYS:
+        return
+    for value in raw if isinstance(raw, list | tuple) else [raw]:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue  # not a number: the field says so itself
+        if abs(number) > KEY_LIMIT:
+            raise ValidationError(
+                _("Select a valid choice. That choice is not one of the available choices."),
+                code="invalid_choice",
+            )
+
+
+INTEGER_KEYS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
 
 
 def _year_in_window(year: int) -> bool:
@@ -108,6 +147,7 @@ class InputGuardMixin:
             try:
                 if not field.disabled:
                     refuse_unstorable_text(field, bf.data)
+                    refuse_unknowable_choice(field, bf.data)
                 value = field._clean_bound_field(bf)
                 refuse_out_of_range(field, value)
                 self.cleaned_data[name] = value

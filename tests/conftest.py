@@ -1,11 +1,29 @@
 import pytest
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
+from initiatives import services
+from initiatives.models import Activity, Invitation, Opportunity
+from matching.models import MatchSuggestion, Referral
 from mpact.users.models import COORDINATORS_GROUP
 from mpact.users.roles import coordinators_group_sync
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    AgencyFactory,
+    HelpRequestFactory,
+    HoursEntryFactory,
+    MembershipFactory,
+    OpportunityFactory,
+    OrganisationFactory,
+    ResponseFactory,
+    SessionFactory,
+    SignUpFactory,
+    UserFactory,
+    VolunteerProfileFactory,
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -74,3 +92,73 @@ def resident_client(client, resident):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+# --- The objects every URL of the permission table needs (tests/test_urls_permissions.py),
+# shared with the hostile-input walk over the same pages (tests/test_hostile_input.py).
+
+
+@pytest.fixture
+def objects(db, organisation, org_member, resident):
+    activity = ActivityFactory(organisation=organisation)
+    session = SessionFactory(activity=activity)
+    unapproved = ActivityFactory(organisation=OrganisationFactory(approved_at=None))
+    opportunity = OpportunityFactory(organisation=organisation)
+    volunteer = VolunteerProfileFactory()
+    response = ResponseFactory(opportunity=opportunity, volunteer=volunteer.user)
+    help_request = HelpRequestFactory(status="in_intake")
+    invitation = Invitation.objects.create(
+        organisation=organisation, email="new@example.org", invited_by=org_member
+    )
+    resident_profile = VolunteerProfileFactory(user=resident)
+    offer = MatchSuggestion.objects.create(
+        help_request=help_request,
+        volunteer=resident_profile,
+        score=500,
+        reasons=["spreekt ar (C1)"],
+        status="approved",
+    )
+    return {
+        "organisation": organisation,
+        "opportunity": opportunity,
+        "draft_opportunity": OpportunityFactory(
+            organisation=organisation, status=Opportunity.Status.DRAFT
+        ),
+        "unapproved_opportunity": OpportunityFactory(organisation=unapproved.organisation),
+        "other_organisation": OrganisationFactory(),
+        "response": response,
+        "hours": HoursEntryFactory(volunteer=volunteer.user, opportunity=opportunity),
+        "membership": organisation.memberships.get(user=org_member),
+        "invitation_token": signing.dumps(invitation.pk, salt=services.INVITATION_SALT),
+        "visible_profile": volunteer,
+        "help_request": help_request,
+        "offer": offer,
+        "offer_token": signing.dumps(offer.pk, salt="matching.suggestion.answer"),
+        "opportunity_suggestion": MatchSuggestion.objects.create(
+            opportunity=opportunity, volunteer=resident_profile, score=400, reasons=["5.0 km"]
+        ),
+        "email_off_token": signing.dumps(resident.pk, salt="matching.opportunity_email.off"),
+        "referral": Referral.objects.create(
+            help_request=help_request,
+            agency=AgencyFactory(),
+            reason="Advies",
+            follow_up_on=timezone.localdate(),
+        ),
+        "hidden_profile": VolunteerProfileFactory(is_visible=False),
+        "activity": activity,
+        "session": session,
+        "signup": SignUpFactory(session=session),
+        "unapproved_activity": unapproved,
+        "unapproved_session": SessionFactory(activity=unapproved),
+        "cancelled_activity": ActivityFactory(status=Activity.Status.CANCELLED),
+    }
+
+
+@pytest.fixture
+def as_role(client, request):
+    def login(role):
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return login

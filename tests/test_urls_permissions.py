@@ -5,26 +5,10 @@ without a permission test (after readthedocs' test_privacy_urls.py). Later issue
 """
 
 import pytest
-from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from initiatives import services
-from initiatives.models import Activity, Invitation, Opportunity
 from matching import services as services_matching
-from matching.models import MatchSuggestion, Referral
-from tests.factories import (
-    ActivityFactory,
-    AgencyFactory,
-    HelpRequestFactory,
-    HoursEntryFactory,
-    OpportunityFactory,
-    OrganisationFactory,
-    ResponseFactory,
-    SessionFactory,
-    SignUpFactory,
-    VolunteerProfileFactory,
-)
 
 ROLES = ["anonymous", "resident", "org_member", "coordinator"]
 LOGIN = 302  # redirected to the login page
@@ -342,72 +326,6 @@ TABLE = [
 # URL names of our own URLconfs that need no row: none today. Library URLs (allauth's, the
 # admin's) are covered by the rows above for the pages people use.
 OWN_URLCONFS = {"mpact.urls", "initiatives.urls", "volunteers.urls", "matching.urls"}
-
-
-@pytest.fixture
-def objects(db, organisation, org_member, resident):
-    activity = ActivityFactory(organisation=organisation)
-    session = SessionFactory(activity=activity)
-    unapproved = ActivityFactory(organisation=OrganisationFactory(approved_at=None))
-    opportunity = OpportunityFactory(organisation=organisation)
-    volunteer = VolunteerProfileFactory()
-    response = ResponseFactory(opportunity=opportunity, volunteer=volunteer.user)
-    help_request = HelpRequestFactory(status="in_intake")
-    invitation = Invitation.objects.create(
-        organisation=organisation, email="new@example.org", invited_by=org_member
-    )
-    resident_profile = VolunteerProfileFactory(user=resident)
-    offer = MatchSuggestion.objects.create(
-        help_request=help_request,
-        volunteer=resident_profile,
-        score=500,
-        reasons=["spreekt ar (C1)"],
-        status="approved",
-    )
-    return {
-        "organisation": organisation,
-        "opportunity": opportunity,
-        "draft_opportunity": OpportunityFactory(
-            organisation=organisation, status=Opportunity.Status.DRAFT
-        ),
-        "unapproved_opportunity": OpportunityFactory(organisation=unapproved.organisation),
-        "other_organisation": OrganisationFactory(),
-        "response": response,
-        "hours": HoursEntryFactory(volunteer=volunteer.user, opportunity=opportunity),
-        "membership": organisation.memberships.get(user=org_member),
-        "invitation_token": signing.dumps(invitation.pk, salt=services.INVITATION_SALT),
-        "visible_profile": volunteer,
-        "help_request": help_request,
-        "offer": offer,
-        "offer_token": signing.dumps(offer.pk, salt="matching.suggestion.answer"),
-        "opportunity_suggestion": MatchSuggestion.objects.create(
-            opportunity=opportunity, volunteer=resident_profile, score=400, reasons=["5.0 km"]
-        ),
-        "email_off_token": signing.dumps(resident.pk, salt="matching.opportunity_email.off"),
-        "referral": Referral.objects.create(
-            help_request=help_request,
-            agency=AgencyFactory(),
-            reason="Advies",
-            follow_up_on=timezone.localdate(),
-        ),
-        "hidden_profile": VolunteerProfileFactory(is_visible=False),
-        "activity": activity,
-        "session": session,
-        "signup": SignUpFactory(session=session),
-        "unapproved_activity": unapproved,
-        "unapproved_session": SessionFactory(activity=unapproved),
-        "cancelled_activity": ActivityFactory(status=Activity.Status.CANCELLED),
-    }
-
-
-@pytest.fixture
-def as_role(client, request):
-    def login(role):
-        if role != "anonymous":
-            client.force_login(request.getfixturevalue(role))
-        return client
-
-    return login
 
 
 @pytest.mark.parametrize("role", ROLES)
