@@ -30,8 +30,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# C0 and C1 control characters, and the Unicode line and paragraph separators.
-ONE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# The C0 and C1 control characters (Unicode category Cc), as a regular expression class; the
+# notification subjects are made one line with the same class (mpact/notifications/services.py).
+CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f"
+# Those, and the Unicode line and paragraph separators.
+ONE_LINE_FORBIDDEN = re.compile(rf"[{CONTROL_CHARACTERS}\u2028\u2029]")
 # The same, but tab, line feed and carriage return are part of a text of several lines.
 MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A 32-bit signed column: the narrowest integer column a number field may be stored in.

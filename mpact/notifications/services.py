@@ -19,13 +19,14 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mpact.forms import CONTROL_CHARACTERS
 from mpact.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
 # Line breaks, other control characters (Unicode category Cc) and any run of whitespace: a
 # subject is one e-mail header line, and Django refuses a header with a line break in it.
-SUBJECT_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+SUBJECT_BREAKS = re.compile(rf"[\s{CONTROL_CHARACTERS}]+")
 
 
 def one_line(subject: str) -> str:
