@@ -5,11 +5,11 @@ these are the cases the issue named, one by one."""
 
 import csv
 import inspect
-from importlib import import_module
 import io
 import threading
 import uuid
 from datetime import timedelta
+from importlib import import_module
 
 import django_filters
 import pytest
