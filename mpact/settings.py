@@ -295,6 +295,13 @@ if REDIS_URL:
     CELERY_BROKER_URL = parse_redis_url(
         "CELERY_BROKER_URL", env_str("CELERY_BROKER_URL", REDIS_URL)
     )
+    # kombu's Redis transport ignores CELERY_BROKER_CONNECTION_TIMEOUT and by default waits
+    # for ever, to connect and for every reply: a Redis that hangs instead of refusing (stopped,
+    # overloaded, its host gone from the network) would hold every request that sends a task.
+    # With these a publish to a Redis that does not answer gives up after a few such waits (6 s
+    # with the retry below, in tests/test_redis_outage.py, which freezes Redis) and the sweep
+    # delivers later. Longer than the 1 s the worker's BRPOP waits for a healthy Redis.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 else:
     # Embedded default: no broker server. Messages are files under var/celery that the worker
     # started by bin/run picks up.
@@ -322,7 +329,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that enqueues a task must not hang when the broker is down: the notification row
-# is already committed and the periodic sweep delivers it later.
+# is already committed and the periodic sweep delivers it later. (For Redis the transport
+# options above bound it; this one is for other transports.)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
