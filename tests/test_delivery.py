@@ -572,3 +572,40 @@ def test_admin_index_shows_no_count_to_staff_who_may_not_see_notifications(clien
     assert "failed_notifications" not in response.context
     assert 'id="failed-notifications"' not in response.content.decode()
     assert not [q for q in queries if "failed_at" in q["sql"]]
+
+
+# --- A broker that failed is left alone for a while; the sweep always tries ------------------
+
+
+def test_after_a_failed_enqueue_requests_leave_the_broker_alone_but_the_sweep_tries(
+    monkeypatch, caplog
+):
+    from mpact.notifications import services
+    from mpact.notifications.tasks import deliver_notification
+
+    monkeypatch.setattr(services, "_broker_down_until", {})
+    calls = []
+
+    def broker_down(notification_id):
+        calls.append(notification_id)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(deliver_notification, "delay", broker_down)
+    first, second = (
+        Notification.objects.create(email=f"{name}@example.org", subject="Hoi", body=".", kind="t")
+        for name in ("ana", "bob")
+    )
+    assert services.notification_enqueue(notification_id=first.pk) is False
+    assert services.notification_enqueue(notification_id=second.pk) is False
+    assert calls == [first.pk]  # the second request did not wait for the broker again
+    assert len([r for r in caplog.records if "Could not enqueue" in r.getMessage()]) == 1
+
+    # The sweep tries anyway, and stops at the first refusal.
+    assert services.notifications_sweep() == 0
+    assert calls == [first.pk, first.pk]
+
+    # Once the broker takes tasks again, everything goes.
+    monkeypatch.setattr(deliver_notification, "delay", lambda pk: calls.append(("ok", pk)))
+    assert services.notifications_sweep() == 2
+    monkeypatch.setattr(services, "ENQUEUE_RETRY_AFTER", 0.0)
+    assert services.notification_enqueue(notification_id=first.pk) is True

@@ -8,6 +8,7 @@ enqueue fails quietly: the row is there and `sweep_undelivered` delivers it late
 import logging
 import re
 import smtplib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -89,19 +90,34 @@ def notifications_create_for(users, *, kind: str, subject, body, params: dict, l
             )
 
 
-def notification_enqueue(*, notification_id: int) -> bool:
-    """Hand a notification to the worker; False when the broker cannot be reached."""
+# After the broker failed to take a task, requests leave it alone this long (seconds): a broker
+# that hangs rather than refuses costs one request its timeouts, not every request. The rows
+# are committed either way, and beat's sweep delivers them.
+ENQUEUE_RETRY_AFTER = 10.0
+_broker_down_until: dict[str, float] = {}
+
+
+def notification_enqueue(*, notification_id: int, even_if_down: bool = False) -> bool:
+    """Hand a notification to the worker; False when the broker cannot be reached (or failed
+    moments ago, unless `even_if_down`): the row stays undelivered and the sweep delivers it."""
     from mpact.notifications.tasks import deliver_notification
 
+    broker = deliver_notification.app.conf.broker_write_url or ""
+    if not even_if_down and time.monotonic() < _broker_down_until.get(broker, 0.0):
+        return False
     try:
         deliver_notification.delay(notification_id)
     except Exception:  # kombu raises OperationalError and friends; the sweep will retry
+        _broker_down_until[broker] = time.monotonic() + ENQUEUE_RETRY_AFTER
         logger.warning(
-            "Could not enqueue notification %s; the sweep will deliver it.",
+            "Could not enqueue notification %s; the sweep will deliver it. Not trying the "
+            "broker again for %.0f s.",
             notification_id,
+            ENQUEUE_RETRY_AFTER,
             exc_info=True,
         )
         return False
+    _broker_down_until.pop(broker, None)
     return True
 
 
@@ -225,13 +241,22 @@ def notification_deliver(*, notification_id: int) -> bool:
 
 
 def notifications_sweep(*, limit: int = 500) -> int:
-    """Enqueue every undelivered notification nobody holds; returns how many were enqueued."""
-    ids = list(
+    """Enqueue every undelivered notification nobody holds; returns how many were enqueued.
+
+    The sweep is how rows get delivered after an outage, so it tries the broker even when a
+    request found it down moments ago; at the first refusal it stops (the next sweep goes on).
+    """
+    ids = (
         Notification.objects.due_for_delivery()
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(notification_enqueue(notification_id=pk) for pk in ids)
+    enqueued = 0
+    for pk in ids:
+        if not notification_enqueue(notification_id=pk, even_if_down=True):
+            break
+        enqueued += 1
+    return enqueued
 
 
 def notifications_mark_read(*, user) -> int:
