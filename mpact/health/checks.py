@@ -97,9 +97,10 @@ class _Probe(threading.Thread):
     def run(self):
         try:
             self.check(*self.args)
-        except Exception:
-            # Host names, ports and passwords end up in exception texts: for the log only.
-            logger.exception("Readiness check %r failed", self.check_name)
+        except Exception as exc:
+            # Host names, ports and passwords end up in exception texts: for the log only. One
+            # line, no traceback: a probe every 30 s during an outage must not flood the log.
+            logger.warning("Readiness check %r failed: %r", self.check_name, exc)
             self.text = DOWN
         else:
             self.text = OK
