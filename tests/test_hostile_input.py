@@ -56,16 +56,13 @@ FIELDS_SEEN: set = set()
 PARAMETERS_SEEN: set = set()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _report_coverage(request):
-    yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and COVERED:
-        reporter.write_line(
-            f"hostile input: {len(FORMS_SEEN)} forms with {len(FIELDS_SEEN)} fields "
-            f"({COVERED['posts']} posts), {len(PARAMETERS_SEEN)} query parameters "
-            f"({COVERED['gets']} requests)"
-        )
+def coverage_line() -> str:
+    """Printed at the end of the run (tests/conftest.py's pytest_terminal_summary)."""
+    return (
+        f"hostile input: {len(FORMS_SEEN)} forms with {len(FIELDS_SEEN)} fields "
+        f"({COVERED['posts']} posts), {len(PARAMETERS_SEEN)} query parameters "
+        f"({COVERED['gets']} requests)"
+    )
 
 
 # Writes a request may make even when it refuses the input: the session, and the log of who
