@@ -93,6 +93,13 @@ def test_deploy_checks_pass_with_debug_off(tmp_path):
     assert started.returncode == 0, started.stderr
 
 
+def test_development_needs_no_collected_static_files(tmp_path):
+    """bin/run (DEBUG on) starts without collectstatic."""
+    environment = {**production_environment(tmp_path / "nothing-collected"), "DEBUG": "true"}
+    result = run(["manage.py", "check"], environment)
+    assert result.returncode == 0, result.stderr
+
+
 def test_without_collected_static_files_start_up_says_what_to_run(tmp_path):
     """Not a 500 on the first page: the checks (runserver, migrate) and the web process name
     the command to run first."""
