@@ -5,7 +5,6 @@ cache, Celery over kombu's filesystem transport and e-mail printed to the consol
 DATABASE_URL, REDIS_URL and EMAIL_URL for production (see README.md and docker-compose.yml).
 """
 
-import sys
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -26,14 +25,13 @@ from mpact.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MPACT_VAR_DIR", str(BASE_DIR / "var")))
-TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
 # --- Core -----------------------------------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it to a long random string, for example the output of "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))', or set DEBUG=true "
@@ -214,18 +212,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Without collectstatic (development, tests), whitenoise serves from the app folders.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Without collectstatic (development), whitenoise serves from the app folders.
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        # Tests render templates without running collectstatic first.
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -244,8 +237,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # Secure by default when DEBUG is off; a deployment behind a TLS-terminating proxy sets
 # SECURE_PROXY_SSL_HEADER=true so Django trusts X-Forwarded-Proto.
 
-# Tests talk plain HTTP to the test client and the live server.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
@@ -382,8 +374,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Public pages (activity and opportunity lists and pages) are kept this long for visitors who
 # are not logged in; a sign-up refreshes them at once. 0 turns it off.
-# (Off in tests, which read each page's context; tests/test_public_cache.py turns it on.)
-PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING else 30)
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
 
 # How long a claimed notification may stay unsent before the sweep tries it again (a worker
 # that died mid-send), and how often delivery is attempted before it is given up.
@@ -411,10 +402,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-if TESTING:
-    # Hashing passwords properly is slow by design; tests create many accounts.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The version of the privacy statement (templates/privacy.html) that people consent to. Raise
 # it when the statement changes: volunteers are then asked to consent again.

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # What the test run itself sets (the services it talks to, the browser tests' async opt-out)
 # must not reach the `manage.py` started here.
 NOT_PASSED_ON = {
+    "DJANGO_SETTINGS_MODULE",  # the tests' own (mpact.test_settings); manage.py uses production's
     "DATABASE_URL",
     "REDIS_URL",
     "CACHE_URL",
@@ -134,3 +135,23 @@ def test_booleans_and_lists(monkeypatch):
     assert env.env_list("X_LIST", []) == ["a.nl", "b.nl"]
     monkeypatch.delenv("X_FLAG")
     assert env.env_bool("X_FLAG", default=True) is True
+
+
+def test_production_settings_do_not_change_when_a_test_runner_is_imported(tmp_path):
+    """Tests have their own module (mpact/test_settings.py); production's has no test switch."""
+    code = (
+        "import json, sys\n"
+        "if sys.argv[1] == 'with': import pytest  # noqa\n"
+        "from django.conf import settings\n"
+        "import django; django.setup()\n"
+        "print(json.dumps([settings.PUBLIC_PAGE_CACHE_SECONDS, settings.SECURE_SSL_REDIRECT,"
+        " settings.STORAGES['staticfiles']['BACKEND'], settings.PASSWORD_HASHERS[0]]))\n"
+    )
+    environment = {
+        **production_environment(tmp_path / "static"),
+        "DJANGO_SETTINGS_MODULE": "mpact.settings",
+    }
+    seen = [run(["-c", code, flag], environment) for flag in ("with", "without")]
+    assert all(result.returncode == 0 for result in seen), [r.stderr for r in seen]
+    assert seen[0].stdout == seen[1].stdout
+    assert '30, true, "whitenoise.storage.CompressedManifestStaticFilesStorage"' in seen[0].stdout
