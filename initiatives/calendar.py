@@ -1,64 +1,42 @@
-"""Calendar files (RFC 5545) for sessions, attached to confirmation e-mails."""
+"""Calendar files (RFC 5545) for sessions, attached to confirmation e-mails.
+
+The `icalendar` library does the serialisation: escaping, line folding at 75 octets and CRLF
+line endings.
+"""
 
 from datetime import UTC
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
-
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, as RFC 5545 section 3.1 requires."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(moment) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+from icalendar import Calendar, Event, vCalAddress
 
 
 def session_ics(session, *, uid_suffix: str = "") -> str:
     activity = session.activity
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "m-pact"
     url = settings.SITE_URL + activity.get_absolute_url()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//M-Pact//Activities//NL",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:session-{session.pk}{uid_suffix}@{host}",
-        f"DTSTAMP:{_utc(timezone.now())}",
-        f"DTSTART:{_utc(session.starts_at)}",
-        f"DTEND:{_utc(session.ends_at)}",
-        f"SUMMARY:{_escape(activity.title)}",
-        f"LOCATION:{_escape(activity.address)}",
-        f"DESCRIPTION:{_escape(activity.description[:1000])}\\n\\n{_escape(url)}",
-        f"URL:{url}",
-        f"ORGANIZER;CN={_escape(activity.organisation.name)}:mailto:"
-        + (activity.organisation.email or settings.DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">")),
-        "STATUS:CANCELLED" if session.is_cancelled else "STATUS:CONFIRMED",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    organiser_email = activity.organisation.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    organiser = vCalAddress(f"mailto:{organiser_email}")
+    organiser.params["CN"] = activity.organisation.name
+
+    event = Event()
+    event.add("uid", f"session-{session.pk}{uid_suffix}@{host}")
+    # Times in UTC (the "Z" form), so no VTIMEZONE is needed.
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", session.starts_at.astimezone(UTC))
+    event.add("dtend", session.ends_at.astimezone(UTC))
+    event.add("summary", activity.title)
+    event.add("location", activity.address)
+    event.add("description", f"{activity.description[:1000]}\n\n{url}")
+    event.add("url", url)
+    event.add("organizer", organiser)
+    event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//M-Pact//Activities//NL")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
