@@ -37,7 +37,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from initiatives.filters import ActivityFilter  # noqa: E402
-from initiatives.models import Activity, Neighbourhood, Session  # noqa: E402
+from initiatives.models import Activity, Session  # noqa: E402
+from mpact.core.models import Neighbourhood  # noqa: E402
 
 INDEX_NAMES = ("activity_search_dutch", "session_activity_start")
 RESULT_COUNT = re.compile(r'id="results-title"[^>]*>\s*(\d+)')

@@ -8,9 +8,7 @@ from initiatives import services
 from initiatives.models import (
     Activity,
     Invitation,
-    Language,
     Membership,
-    Neighbourhood,
     Opportunity,
     Organisation,
     Response,
@@ -18,20 +16,6 @@ from initiatives.models import (
     SignUp,
 )
 from mpact.exports import csv_response
-
-
-@admin.register(Neighbourhood)
-class NeighbourhoodAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "latitude", "longitude"]
-    list_filter = ["municipality"]
-    search_fields = ["name", "municipality"]
-    prepopulated_fields = {"slug": ["municipality", "name"]}
-
-
-@admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_nl", "name_en"]
-    search_fields = ["code", "name_nl", "name_en"]
 
 
 class MembershipInline(admin.TabularInline):

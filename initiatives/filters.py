@@ -6,9 +6,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Activity, Language, Neighbourhood, Opportunity, Session
+from initiatives.models import Activity, Opportunity, Session
+from mpact.core.models import Language, Neighbourhood, Skill
 from mpact.forms import Form
-from volunteers.models import Skill
 
 
 def date_window(when: str, today):

@@ -7,45 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mpact.models import BilingualName
-
-
-class Neighbourhood(models.Model):
-    """A district or neighbourhood (wijk / buurt). Data that coordinators manage, not a list."""
-
-    name = models.CharField(_("name"), max_length=120)
-    municipality = models.CharField(_("municipality"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=140, unique=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
-
-    class Meta:
-        ordering = ["municipality", "name"]
-        verbose_name = _("neighbourhood")
-        verbose_name_plural = _("neighbourhoods")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "name"], name="neighbourhood_unique_per_municipality"
-            ),
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90)
-                & Q(longitude__gte=-180, longitude__lte=180),
-                name="neighbourhood_valid_centre",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.municipality})"
-
-
-class Language(BilingualName):
-    """A language an activity is held in or a person speaks. `code` is ISO 639."""
-
-    code = models.CharField(_("code"), max_length=12, unique=True)
-
-    class Meta(BilingualName.Meta):
-        verbose_name = _("language")
-        verbose_name_plural = _("languages")
+from mpact.core.models import Language, Neighbourhood
 
 
 class Organisation(models.Model):
@@ -460,7 +422,7 @@ class Opportunity(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
-    skills = models.ManyToManyField("volunteers.Skill", verbose_name=_("skills wanted"), blank=True)
+    skills = models.ManyToManyField("core.Skill", verbose_name=_("skills wanted"), blank=True)
     languages = models.ManyToManyField(Language, verbose_name=_("languages wanted"), blank=True)
     min_dutch_level = models.CharField(
         _("minimum level of Dutch"), max_length=2, choices=DutchLevel.choices, blank=True

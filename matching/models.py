@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.models import LanguageLevel
+from mpact.core.models import LanguageLevel
 
 
 class Agency(models.Model):
@@ -36,10 +36,10 @@ class Agency(models.Model):
     website = models.URLField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=250, blank=True)
     neighbourhoods = models.ManyToManyField(
-        "initiatives.Neighbourhood", verbose_name=_("neighbourhoods served"), blank=True
+        "core.Neighbourhood", verbose_name=_("neighbourhoods served"), blank=True
     )
     languages = models.ManyToManyField(
-        "initiatives.Language", verbose_name=_("languages spoken"), blank=True
+        "core.Language", verbose_name=_("languages spoken"), blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -81,7 +81,7 @@ class Participant(models.Model):
         related_name="participant",
     )
     languages = models.ManyToManyField(
-        "initiatives.Language", verbose_name=_("languages spoken"), blank=True
+        "core.Language", verbose_name=_("languages spoken"), blank=True
     )
     dutch_level = models.CharField(
         _("level of Dutch"), max_length=10, choices=LanguageLevel.choices, blank=True
@@ -90,7 +90,7 @@ class Participant(models.Model):
         _("situation"), max_length=20, choices=Situation.choices, default=Situation.RESIDENT
     )
     neighbourhood = models.ForeignKey(
-        "initiatives.Neighbourhood",
+        "core.Neighbourhood",
         verbose_name=_("neighbourhood"),
         on_delete=models.PROTECT,
         null=True,
@@ -219,10 +219,10 @@ class HelpRequest(models.Model):
     kind = models.CharField(_("what kind of help"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("what is it about"), max_length=3000)
     languages = models.ManyToManyField(
-        "initiatives.Language", verbose_name=_("languages spoken"), blank=True
+        "core.Language", verbose_name=_("languages spoken"), blank=True
     )
     neighbourhood = models.ForeignKey(
-        "initiatives.Neighbourhood",
+        "core.Neighbourhood",
         verbose_name=_("neighbourhood"),
         on_delete=models.PROTECT,
         null=True,

@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 
-from initiatives.models import Language, Opportunity, Response
+from initiatives.models import Opportunity, Response
 from matching import engine
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
-from volunteers.models import Skill, VolunteerLanguage, VolunteerProfile
+from mpact.core.models import Language, Skill
+from volunteers.models import VolunteerLanguage, VolunteerProfile
 
 logger = logging.getLogger(__name__)
 

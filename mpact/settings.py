@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_filters",
+    "mpact.core",
     "mpact.users",
     "mpact.notifications",
     "mpact.health",

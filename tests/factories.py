@@ -9,9 +9,7 @@ from django.utils import timezone
 
 from initiatives.models import (
     Activity,
-    Language,
     Membership,
-    Neighbourhood,
     Opportunity,
     Organisation,
     Response,
@@ -19,8 +17,9 @@ from initiatives.models import (
     SignUp,
 )
 from matching.models import Agency, HelpRequest, Participant
+from mpact.core.models import Language, Neighbourhood, Skill
 from mpact.users.models import User
-from volunteers.models import HoursEntry, Skill, VolunteerProfile
+from volunteers.models import HoursEntry, VolunteerProfile
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -317,7 +317,7 @@ TABLE = [
     ("admin: sessions", "admin:initiatives_session_changelist", None, ADMIN_ONLY),
     ("admin: sign-ups", "admin:initiatives_signup_changelist", None, ADMIN_ONLY),
     ("admin: organisations", "admin:initiatives_organisation_changelist", None, ADMIN_ONLY),
-    ("admin: neighbourhoods", "admin:initiatives_neighbourhood_changelist", None, ADMIN_ONLY),
+    ("admin: neighbourhoods", "admin:core_neighbourhood_changelist", None, ADMIN_ONLY),
     ("admin: notifications", "admin:notifications_notification_changelist", None, ADMIN_ONLY),
     # Coordinators do not manage accounts; that is for superusers.
     ("admin: users", "admin:users_user_changelist", None, status(LOGIN, 404, 404, 403)),

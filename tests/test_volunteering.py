@@ -10,15 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives import services
-from initiatives.models import (
-    Invitation,
-    Membership,
-    Opportunity,
-    Organisation,
-    Response,
-    SignUp,
-)
+from initiatives.models import Invitation, Membership, Opportunity, Organisation, Response, SignUp
 from matching.models import MatchSuggestion
+from mpact.core.models import availability_bit
 from mpact.notifications.models import Notification
 from tests.factories import (
     HelpRequestFactory,
@@ -35,7 +29,7 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
-from volunteers.models import HoursEntry, VolunteerProfile, availability_bit
+from volunteers.models import HoursEntry, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 OPPORTUNITIES = reverse("initiatives:opportunity_list")

@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from volunteers.models import HoursEntry, Skill, VolunteerLanguage, VolunteerProfile
-
-
-@admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name_nl", "name_en", "slug"]
-    search_fields = ["name_nl", "name_en"]
-    prepopulated_fields = {"slug": ["name_nl"]}
+from volunteers.models import HoursEntry, VolunteerLanguage, VolunteerProfile
 
 
 class VolunteerLanguageInline(admin.TabularInline):

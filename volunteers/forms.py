@@ -4,16 +4,10 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mpact.core.models import AVAILABILITY_SLOTS, DayPart, Skill, Weekday
 from mpact.forms import Form, ModelForm
 from mpact.submissions import SubmitOnceMixin
-from volunteers.models import (
-    AVAILABILITY_SLOTS,
-    DayPart,
-    Skill,
-    VolunteerLanguage,
-    VolunteerProfile,
-    Weekday,
-)
+from volunteers.models import VolunteerLanguage, VolunteerProfile
 
 
 class AvailabilityField(forms.TypedMultipleChoiceField):

@@ -6,61 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mpact.models import BilingualName
-
-
-class Skill(BilingualName):
-    """A skill from the curated list coordinators keep (volunteers add their own words too)."""
-
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-
-    class Meta(BilingualName.Meta):
-        verbose_name = _("skill")
-        verbose_name_plural = _("skills")
-
-
-class LanguageLevel(models.TextChoices):
-    """CEFR levels, and mother tongue above them. `rank` orders them for comparisons."""
-
-    A1 = "A1", _("A1 (beginner)")
-    A2 = "A2", _("A2 (elementary)")
-    B1 = "B1", _("B1 (intermediate)")
-    B2 = "B2", _("B2 (upper intermediate)")
-    C1 = "C1", _("C1 (advanced)")
-    C2 = "C2", _("C2 (proficient)")
-    NATIVE = "native", _("Mother tongue")
-
-    @classmethod
-    def rank(cls, level: str) -> int:
-        return [choice.value for choice in cls].index(level) + 1 if level else 0
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
-
-
-class DayPart(models.IntegerChoices):
-    MORNING = 0, _("morning")
-    AFTERNOON = 1, _("afternoon")
-    EVENING = 2, _("evening")
-
-
-def availability_bit(weekday: int, part: int) -> int:
-    """Weekly availability is a 21-bit mask: one bit per weekday and part of the day, so that
-    matching can compare two people's weeks with one AND."""
-    return 1 << (weekday * 3 + part)
-
-
-AVAILABILITY_SLOTS = [
-    (availability_bit(day, part), day, part) for day in Weekday.values for part in DayPart.values
-]
-ALL_WEEK = sum(bit for bit, _, _ in AVAILABILITY_SLOTS)
+from mpact.core.models import ALL_WEEK, LanguageLevel, Skill, availability_bit
 
 postal_code_validator = RegexValidator(
     r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Enter a Dutch postal code, such as 7511 AB.")
@@ -83,7 +29,7 @@ class VolunteerProfile(models.Model):
     display_name = models.CharField(_("name shown to others"), max_length=80)
     bio = models.TextField(_("about me"), max_length=1500, blank=True)
     neighbourhood = models.ForeignKey(
-        "initiatives.Neighbourhood",
+        "core.Neighbourhood",
         verbose_name=_("neighbourhood"),
         on_delete=models.PROTECT,
         null=True,
@@ -180,7 +126,7 @@ class VolunteerLanguage(models.Model):
         VolunteerProfile, on_delete=models.CASCADE, related_name="languages"
     )
     language = models.ForeignKey(
-        "initiatives.Language", verbose_name=_("language"), on_delete=models.PROTECT
+        "core.Language", verbose_name=_("language"), on_delete=models.PROTECT
     )
     level = models.CharField(_("level"), max_length=10, choices=LanguageLevel.choices)
 

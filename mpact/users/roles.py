@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from mpact.users.models import COORDINATORS_GROUP
 
 # Coordinators manage these apps' data in full; they see notifications but do not edit them.
-COORDINATOR_APPS = ["initiatives", "volunteers", "matching"]
+COORDINATOR_APPS = ["core", "initiatives", "volunteers", "matching"]
 COORDINATOR_VIEW_ONLY = [("notifications", "notification")]
 
 

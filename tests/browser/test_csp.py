@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from initiatives.models import Neighbourhood
+from mpact.core.models import Neighbourhood
 from tests.browser.conftest import csp_violations
 from tests.browser.test_volunteer_journey import log_in_quietly
 from tests.factories import (

@@ -21,6 +21,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from initiatives.models import Invitation, Opportunity, Response
+from mpact.core.models import availability_bit
 from mpact.notifications.models import Notification
 from mpact.users.models import User
 from tests.factories import (
@@ -38,7 +39,7 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
-from volunteers.models import HoursEntry, VolunteerLanguage, VolunteerProfile, availability_bit
+from volunteers.models import HoursEntry, VolunteerLanguage, VolunteerProfile
 
 pytestmark = pytest.mark.browser
 

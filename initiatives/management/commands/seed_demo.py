@@ -15,25 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from initiatives.models import (
-    Activity,
-    Language,
-    Membership,
-    Neighbourhood,
-    Opportunity,
-    Organisation,
-    Session,
-    SignUp,
-)
+from initiatives.models import Activity, Membership, Opportunity, Organisation, Session, SignUp
+from mpact.core.models import ALL_WEEK, Language, LanguageLevel, Neighbourhood, Skill
 from mpact.users.models import COORDINATORS_GROUP, User
 from mpact.users.roles import coordinators_group_sync
-from volunteers.models import (
-    ALL_WEEK,
-    LanguageLevel,
-    Skill,
-    VolunteerLanguage,
-    VolunteerProfile,
-)
+from volunteers.models import VolunteerLanguage, VolunteerProfile
 
 DEMO_PASSWORD = "mpact-demo-2026"
 DEMO_ACCOUNTS = {
