@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from initiatives import services
 from initiatives.models import (
     Activity,
+    HoursEntry,
     Invitation,
     Membership,
     Opportunity,
@@ -262,3 +263,13 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "organisation__name"]
     raw_id_fields = ["organisation", "invited_by"]
+
+
+@admin.register(HoursEntry)
+class HoursEntryAdmin(admin.ModelAdmin):
+    list_display = ["volunteer", "organisation", "date", "hours", "status"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["volunteer__email", "organisation__name", "note"]
+    date_hierarchy = "date"
+    list_select_related = ["volunteer", "organisation"]
+    raw_id_fields = ["volunteer", "opportunity", "activity", "decided_by"]

@@ -19,10 +19,8 @@ from initiatives.forms import (
     OpportunityForm,
     SessionForm,
 )
-from initiatives.models import Activity, Membership, Opportunity, Response, Session
+from initiatives.models import Activity, HoursEntry, Membership, Opportunity, Response, Session
 from mpact.submissions import submit_once
-from volunteers import services as volunteer_services
-from volunteers.models import HoursEntry
 
 
 def membership_or_404(request, slug, *, admin=False) -> Membership:
@@ -208,13 +206,13 @@ def hours_decide(request, slug, pk):
         messages.error(request, _("Choose confirm or do not confirm."))
     else:
         try:
-            volunteer_services.hours_decide(
+            services.hours_decide(
                 entry=entry,
                 confirm=form.cleaned_data["decision"] == "confirm",
                 reply=form.cleaned_data["reply"],
                 by=request.user,
             )
-        except volunteer_services.HoursError as error:
+        except services.HoursError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Saved."))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from initiatives.models import (
     Activity,
+    HoursEntry,
     Membership,
     Opportunity,
     Organisation,
@@ -19,7 +20,7 @@ from initiatives.models import (
 from matching.models import Agency, HelpRequest, Participant
 from mpact.core.models import Language, Neighbourhood, Skill
 from mpact.users.models import User
-from volunteers.models import HoursEntry, VolunteerProfile
+from volunteers.models import VolunteerProfile
 
 
 class UserFactory(factory.django.DjangoModelFactory):

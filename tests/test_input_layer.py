@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 import initiatives.filters
-from initiatives.models import Activity, Invitation, Organisation, Response, Session
+from initiatives.models import Activity, HoursEntry, Invitation, Organisation, Response, Session
 from matching.models import HelpRequest
 from mpact import exports, submissions
 from mpact.forms import InputGuardMixin
@@ -40,7 +40,6 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
-from volunteers.models import HoursEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Moving the reference data to core keeps every row.
+"""Moving the reference data to core, and hours to initiatives, keeps every row.
 
 A database at the schema from before the move (initiatives 0009, volunteers 0004, matching 0006,
 no core), filled by `seed_demo`, migrates forward to the new layout: every table has the same
@@ -13,13 +13,20 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.factories import HoursEntryFactory
+
 BEFORE_THE_MOVE = [
     ("initiatives", "0009_activity_next_session"),
     ("volunteers", "0004_profile_distance_and_opportunity_email"),
     ("matching", "0006_help_request_available_slots"),
     ("core", None),
 ]
-MOVED_TABLES = ["initiatives_neighbourhood", "initiatives_language", "volunteers_skill"]
+MOVED_TABLES = [
+    "initiatives_neighbourhood",
+    "initiatives_language",
+    "volunteers_skill",
+    "volunteers_hoursentry",
+]
 
 
 def migrate(targets):
@@ -59,15 +66,18 @@ def test_seeded_database_moves_to_core_with_every_row_intact():
         # The models' tables are the same before and after (db_table), so today's seed_demo
         # fills the old schema.
         call_command("seed_demo", activities=12, opportunities=8, volunteers=30, verbosity=0)
+        HoursEntryFactory.create_batch(3)  # the demo logs no hours
         ContentType.objects.get_or_create(app_label="initiatives", model="neighbourhood")
         ContentType.objects.get_or_create(app_label="initiatives", model="language")
         ContentType.objects.get_or_create(app_label="volunteers", model="skill")
+        ContentType.objects.get_or_create(app_label="volunteers", model="hoursentry")
         old_types = {
             model: ContentType.objects.get(app_label=app, model=model).pk
             for app, model in [
                 ("initiatives", "neighbourhood"),
                 ("initiatives", "language"),
                 ("volunteers", "skill"),
+                ("volunteers", "hoursentry"),
             ]
         }
         before = table_counts()
@@ -86,19 +96,21 @@ def test_seeded_database_moves_to_core_with_every_row_intact():
     assert table_counts() == before
     assert {table: rows(table) for table in MOVED_TABLES} == moved_before
 
-    from initiatives.models import Activity
+    from initiatives.models import Activity, HoursEntry
     from mpact.core.models import Language, Neighbourhood, Skill
 
     assert Neighbourhood.objects.count() == before["initiatives_neighbourhood"]
     assert Language.objects.count() == before["initiatives_language"]
     assert Skill.objects.count() == before["volunteers_skill"]
+    assert HoursEntry.objects.count() == before["volunteers_hoursentry"]
     assert [(a.pk, a.neighbourhood.slug) for a in Activity.objects.order_by("pk")] == (
         activity_places
     )
+    new_home = {"neighbourhood": "core", "language": "core", "skill": "core"}
     for model, pk in old_types.items():
         content_type = ContentType.objects.get(pk=pk)
-        assert content_type.app_label == "core", model  # renamed, not left behind
+        # renamed, not left behind
+        assert content_type.app_label == new_home.get(model, "initiatives"), model
         assert content_type.model_class() is not None
-    assert not ContentType.objects.filter(
-        app_label__in=["initiatives", "volunteers"], model__in=list(old_types)
-    ).exists()
+    assert not ContentType.objects.filter(app_label="volunteers", model__in=list(old_types))
+    assert not ContentType.objects.filter(app_label="initiatives", model__in=list(new_home))

@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives import services
-from initiatives.models import Invitation, Membership, Opportunity, Organisation, Response, SignUp
+from initiatives.models import (
+    HoursEntry,
+    Invitation,
+    Membership,
+    Opportunity,
+    Organisation,
+    Response,
+    SignUp,
+)
 from matching.models import MatchSuggestion
 from mpact.core.models import availability_bit
 from mpact.notifications.models import Notification
@@ -29,7 +37,7 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
-from volunteers.models import HoursEntry, VolunteerProfile
+from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 OPPORTUNITIES = reverse("initiatives:opportunity_list")
@@ -379,10 +387,10 @@ def test_hours_for_an_activity_taken_part_in():
     session = SessionFactory(starts_at=timezone.now() + timedelta(days=1))
     volunteer = UserFactory()
     SignUpFactory(session=session, email=volunteer.email)
-    from volunteers import services as volunteer_services
+    from initiatives import services as initiative_services
 
-    with pytest.raises(volunteer_services.HoursError):  # it has not started yet
-        volunteer_services.hours_log(
+    with pytest.raises(initiative_services.HoursError):  # it has not started yet
+        initiative_services.hours_log(
             volunteer=volunteer,
             activity=session.activity,
             date=timezone.localdate(),
@@ -391,7 +399,7 @@ def test_hours_for_an_activity_taken_part_in():
     session.starts_at = timezone.now() - timedelta(hours=3)
     session.ends_at = timezone.now() - timedelta(hours=1)
     session.save()
-    entry = volunteer_services.hours_log(
+    entry = initiative_services.hours_log(
         volunteer=volunteer, activity=session.activity, date=timezone.localdate(), hours=Decimal(2)
     )
     assert entry.organisation == session.activity.organisation

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from volunteers.models import HoursEntry, VolunteerLanguage, VolunteerProfile
+from volunteers.models import VolunteerLanguage, VolunteerProfile
 
 
 class VolunteerLanguageInline(admin.TabularInline):
@@ -32,13 +32,3 @@ class VolunteerProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["skills"]
     inlines = [VolunteerLanguageInline]
     readonly_fields = ["privacy_consent_version", "privacy_consent_at", "created_at"]
-
-
-@admin.register(HoursEntry)
-class HoursEntryAdmin(admin.ModelAdmin):
-    list_display = ["volunteer", "organisation", "date", "hours", "status"]
-    list_filter = ["status", "organisation"]
-    search_fields = ["volunteer__email", "organisation__name", "note"]
-    date_hierarchy = "date"
-    list_select_related = ["volunteer", "organisation"]
-    raw_id_fields = ["volunteer", "opportunity", "activity", "decided_by"]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -140,90 +140,3 @@ class VolunteerLanguage(models.Model):
 
     def __str__(self):
         return f"{self.language} ({self.get_level_display()})"
-
-
-class HoursEntryQuerySet(models.QuerySet):
-    def monthly_totals(self):
-        """Hours per calendar month, confirmed and all, newest month first."""
-        from django.db.models.functions import TruncMonth
-
-        return (
-            self.annotate(month=TruncMonth("date"))
-            .values("month")
-            .annotate(
-                total=Sum("hours"),
-                confirmed=Sum("hours", filter=Q(status=HoursEntry.Status.CONFIRMED)),
-            )
-            .order_by("-month")
-        )
-
-
-class HoursEntry(models.Model):
-    """Hours a volunteer gave, for an opportunity or activity; the organisation confirms."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Not confirmed")
-
-    volunteer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hours_entries"
-    )
-    organisation = models.ForeignKey(
-        "initiatives.Organisation", on_delete=models.CASCADE, related_name="hours_entries"
-    )
-    opportunity = models.ForeignKey(
-        "initiatives.Opportunity",
-        verbose_name=_("volunteer opportunity"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    activity = models.ForeignKey(
-        "initiatives.Activity",
-        verbose_name=_("activity"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    date = models.DateField(_("date"))
-    hours = models.DecimalField(
-        _("hours"),
-        max_digits=4,
-        decimal_places=2,
-        validators=[MinValueValidator(0.25), MaxValueValidator(24)],
-    )
-    note = models.CharField(_("what you did"), max_length=300, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
-    reply = models.CharField(_("message from the organisation"), max_length=300, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    created_at = models.DateTimeField(_("logged"), default=timezone.now)
-
-    objects = HoursEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-date", "-pk"]
-        verbose_name = _("hours")
-        verbose_name_plural = _("hours")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0) & Q(hours__lte=24), name="hours_within_a_day"
-            ),
-        ]
-        indexes = [models.Index(fields=["organisation", "status"], name="hours_org_status")]
-
-    def __str__(self):
-        return f"{self.volunteer} {self.date}: {self.hours}"
-
-    @property
-    def subject(self):
-        return self.opportunity or self.activity

@@ -5,13 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from initiatives.models import Membership, Response, SignUp
+from initiatives import services as initiative_services
+from initiatives.models import HoursEntry, Membership, Response, SignUp
 from matching.suggestions import offers_for, opportunity_suggestions_for
 from mpact.exports import csv_response
 from mpact.submissions import submit_once
 from volunteers import services
 from volunteers.forms import HoursForm, VolunteerLanguageFormSet, VolunteerProfileForm
-from volunteers.models import HoursEntry, VolunteerProfile
+from volunteers.models import VolunteerProfile
 
 
 def _own_profile(user):
@@ -97,7 +98,7 @@ def profile_public(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def hours_create(request):
-    opportunities, activities = services.hours_subjects(volunteer=request.user)
+    opportunities, activities = initiative_services.hours_subjects(volunteer=request.user)
     form = HoursForm(
         request.POST if request.method == "POST" else None,
         opportunities=opportunities,
@@ -106,14 +107,14 @@ def hours_create(request):
 
     def create():
         try:
-            services.hours_log(
+            initiative_services.hours_log(
                 volunteer=request.user,
                 date=form.cleaned_data["date"],
                 hours=form.cleaned_data["hours"],
                 note=form.cleaned_data["note"],
                 **form.subject_kwargs(),
             )
-        except services.HoursError as error:
+        except initiative_services.HoursError as error:
             form.add_error(None, error)
             return None
         messages.success(request, _("Your hours are logged. The organisation confirms them."))
@@ -132,5 +133,5 @@ def hours_create(request):
 
 @login_required
 def hours_download(request):
-    header, rows = services.hours_table(volunteer=request.user)
+    header, rows = initiative_services.hours_table(volunteer=request.user)
     return csv_response("mijn-uren.csv", header, rows)

@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from initiatives.models import Invitation, Opportunity, Response
+from initiatives.models import HoursEntry, Invitation, Opportunity, Response
 from mpact.core.models import availability_bit
 from mpact.notifications.models import Notification
 from mpact.users.models import User
@@ -39,7 +39,7 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
-from volunteers.models import HoursEntry, VolunteerLanguage, VolunteerProfile
+from volunteers.models import VolunteerLanguage, VolunteerProfile
 
 pytestmark = pytest.mark.browser
 
