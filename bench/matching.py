@@ -270,9 +270,9 @@ def seed_database(divisor: int, seed: int) -> dict:
     from django.utils import timezone
     from django.utils.text import slugify
 
-    from initiatives.management.commands import seed_demo
     from initiatives.models import Language, Neighbourhood, Opportunity, Organisation, Response
     from matching.models import HelpRequest, Participant
+    from mpact.management.commands import seed_demo
     from mpact.users.models import User
     from volunteers.models import (
         AVAILABILITY_SLOTS,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from initiatives import services
+from initiatives.access import membership_or_404
 from initiatives.forms import (
     ActivityForm,
     DecisionForm,
@@ -21,19 +22,6 @@ from initiatives.forms import (
 )
 from initiatives.models import Activity, HoursEntry, Membership, Opportunity, Response, Session
 from mpact.submissions import submit_once
-
-
-def membership_or_404(request, slug, *, admin=False) -> Membership:
-    """The person's membership of the organisation `slug` (as administrator if `admin`), or 404:
-    the one permission check of every organisation page."""
-    membership = (
-        Membership.objects.select_related("organisation")
-        .filter(user=request.user, organisation__slug=slug)
-        .first()
-    )
-    if membership is None or (admin and membership.role != Membership.Role.ADMIN):
-        raise Http404
-    return membership
 
 
 def _first(**condition):

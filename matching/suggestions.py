@@ -12,14 +12,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from initiatives.models import Opportunity, Response
+from initiatives.models import Opportunity
 from matching.models import HelpRequest, MatchSuggestion
+from matching.selectors import responded_to_opportunity
 from matching.services import HelpRequestError, help_request_mark_matched
 from mpact.notifications.services import in_language_of, notification_create
 from volunteers.models import VolunteerProfile
@@ -236,46 +237,14 @@ def suggestions_expire(*, now=None) -> int:
 EMAIL_OFF_SALT = "matching.opportunity_email.off"
 
 
-def _responded():
-    return Response.objects.filter(
-        opportunity=OuterRef("opportunity_id"), volunteer=OuterRef("volunteer__user_id")
-    )
-
-
-def offers_for(user):
-    """The matches offered to this volunteer (waiting for their answer) and accepted."""
-    return (
-        MatchSuggestion.objects.filter(
-            volunteer__user=user,
-            help_request__isnull=False,
-            status__in=[Status.APPROVED, Status.ACCEPTED],
-        )
-        .select_related("help_request__participant__neighbourhood", "help_request__neighbourhood")
-        .order_by("-approved_at")
-    )
-
-
-def opportunity_suggestions_for(user):
-    """The opportunities suggested to this volunteer that they have not answered yet."""
-    return (
-        MatchSuggestion.objects.filter(
-            volunteer__user=user,
-            opportunity__isnull=False,
-            status=Status.PROPOSED,
-            opportunity__status=Opportunity.Status.PUBLISHED,
-        )
-        .exclude(Exists(_responded()))
-        .select_related("opportunity__organisation", "opportunity__neighbourhood")
-        .order_by("-score", "pk")
-    )
-
-
 def opportunity_suggestions_settle(*, now=None) -> int:
     """A response to the opportunity accepts its suggestion; a closed opportunity, or one
     left unanswered for MATCH_OPPORTUNITY_DAYS, lets it expire. Returns how many changed."""
     now = now or timezone.now()
     open_ones = MatchSuggestion.objects.filter(opportunity__isnull=False, status=Status.PROPOSED)
-    changed = open_ones.filter(Exists(_responded())).update(status=Status.ACCEPTED, answered_at=now)
+    changed = open_ones.filter(Exists(responded_to_opportunity())).update(
+        status=Status.ACCEPTED, answered_at=now
+    )
     limit = now - timedelta(days=settings.MATCH_OPPORTUNITY_DAYS)
     changed += open_ones.filter(
         ~Q(opportunity__status=Opportunity.Status.PUBLISHED) | Q(created_at__lt=limit)
@@ -367,7 +336,7 @@ def opportunity_digests_send(*, now=None, per_volunteer: int = 5) -> int:
                 kind="opportunities_for_you",
                 subject=_("Volunteer opportunities for you"),
                 body=body,
-                link=reverse("volunteers:dashboard") + "#for-you",
+                link=reverse("volunteer_dashboard") + "#for-you",
             )
             # Everything listed, and what did not fit in this one, counts as sent.
             MatchSuggestion.objects.filter(pk__in=[s.pk for s in suggestions]).update(mailed_at=now)

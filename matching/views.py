@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from initiatives.manage_views import membership_or_404
+from initiatives.access import membership_or_404
 from matching import services, suggestions
 from matching.forms import GuestContactForm, HelpRequestForm, OrganisationHelpRequestForm
 from matching.models import HelpRequest, MatchSuggestion
@@ -215,7 +215,7 @@ def opportunity_suggestion_decline(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("We will not suggest this one to you again."))
-    return redirect(reverse("volunteers:dashboard") + "#for-you")
+    return redirect(reverse("volunteer_dashboard") + "#for-you")
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("csp-report/", views.csp_report, name="csp_report"),
     path("meldingen/", views.notification_list, name="notifications"),
+    path("vrijwilliger/", views.volunteer_dashboard, name="volunteer_dashboard"),
     path("meldingen/gelezen/", views.notifications_read, name="notifications_read"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -12,10 +12,36 @@ from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from initiatives import selectors as initiative_selectors
 from initiatives.models import Activity
+from matching import selectors as matching_selectors
 from mpact.cache import cache_public_page
 from mpact.notifications.models import Notification
 from mpact.notifications.services import notifications_mark_read
+from volunteers import selectors as volunteer_selectors
+
+
+@login_required
+def volunteer_dashboard(request):
+    """A person's own page as a volunteer: matches offered to them, opportunities suggested to
+    them, their profile, responses, sign-ups and hours. It reads several apps (their
+    selectors), so it lives here, above them all (README: the apps' dependency order)."""
+    user = request.user
+    hours = initiative_selectors.hours_of(user)
+    return render(
+        request,
+        "volunteers/dashboard.html",
+        {
+            "profile": volunteer_selectors.profile_of(user),
+            "memberships": initiative_selectors.memberships_of(user),
+            "responses": initiative_selectors.responses_of(user)[:50],
+            "signups": initiative_selectors.signups_of(user)[:50],
+            "hours": hours.select_related("organisation", "opportunity", "activity")[:20],
+            "monthly": list(hours.monthly_totals()[:12]),
+            "offers": matching_selectors.offers_for(user)[:20],
+            "for_you": matching_selectors.opportunity_suggestions_for(user)[:10],
+        },
+    )
 
 
 @cache_public_page

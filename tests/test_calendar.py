@@ -14,8 +14,8 @@ from icalendar import Calendar
 
 from initiatives import services
 from initiatives.calendar import session_ics
+from mpact.notifications.delivery import notification_email
 from mpact.notifications.models import Notification
-from mpact.notifications.services import notification_email
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db

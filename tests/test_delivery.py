@@ -27,13 +27,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from mpact.notifications.delivery import DeliveryFailed, is_permanent, notification_deliver
 from mpact.notifications.models import Notification
-from mpact.notifications.services import (
-    DeliveryFailed,
-    is_permanent,
-    notification_create,
-    notification_deliver,
-)
+from mpact.notifications.services import notification_create
 from mpact.notifications.tasks import deliver_notification
 from tests.factories import UserFactory
 
@@ -580,7 +576,7 @@ def test_admin_index_shows_no_count_to_staff_who_may_not_see_notifications(clien
 def test_after_a_failed_enqueue_requests_leave_the_broker_alone_but_the_sweep_tries(
     monkeypatch, caplog
 ):
-    from mpact.notifications import services
+    from mpact.notifications import tasks as services
     from mpact.notifications.tasks import deliver_notification
 
     monkeypatch.setattr(services, "_broker_down_until", {})

@@ -42,8 +42,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from mpact import submissions
+from mpact.notifications.delivery import DeliveryFailed, notification_deliver
 from mpact.notifications.models import Notification
-from mpact.notifications.services import DeliveryFailed, notification_deliver
 from tests.factories import UserFactory
 from tests.test_urls_permissions import ROLES, TABLE
 

@@ -81,7 +81,7 @@ def test_coordinators_do_not_approve_suggested_opportunities(town, coordinator_c
     speaker(town["centre"])
     runs.match_run_execute()
     suggestion = MatchSuggestion.objects.get()
-    with mock.patch("mpact.notifications.services.notification_enqueue"):
+    with mock.patch("mpact.notifications.tasks.notification_enqueue"):
         coordinator_client.post(
             reverse("admin:matching_matchsuggestion_changelist"),
             {"action": "approve", ACTION_CHECKBOX_NAME: [suggestion.pk]},
@@ -172,7 +172,7 @@ def test_the_volunteer_sees_it_with_reasons_and_can_say_not_for_me(client, town)
     runs.match_run_execute()
     suggestion = MatchSuggestion.objects.get()
     client.force_login(cook.user)
-    page = client.get(reverse("volunteers:dashboard"))
+    page = client.get(reverse("volunteer_dashboard"))
     assert list(page.context["for_you"]) == [suggestion]
     assert "Kookmaatje" in page.content.decode() and "Koken" in page.content.decode()
 
@@ -188,7 +188,7 @@ def test_the_volunteer_sees_it_with_reasons_and_can_say_not_for_me(client, town)
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.status == "declined"
-    assert not client.get(reverse("volunteers:dashboard")).context["for_you"]
+    assert not client.get(reverse("volunteer_dashboard")).context["for_you"]
     # A second 'not for me' changes nothing and says so.
     client.post(url)
     suggestion.refresh_from_db()
@@ -230,7 +230,7 @@ def test_the_weekly_email_lists_the_suggestions_once_and_can_be_switched_off(cli
     runs.match_run_execute()
     assert set(MatchSuggestion.objects.values_list("volunteer", flat=True)) == {cook.pk, quiet.pk}
 
-    with mock.patch("mpact.notifications.services.notification_enqueue"):
+    with mock.patch("mpact.notifications.tasks.notification_enqueue"):
         assert opportunity_digests_send() == 1
         assert opportunity_digests_send() == 0  # nothing new since
     notification = Notification.objects.get(kind="opportunities_for_you")
@@ -252,11 +252,11 @@ def test_the_weekly_email_lists_the_suggestions_once_and_can_be_switched_off(cli
 
 def test_the_weekly_email_is_delivered_by_the_task(town, settings):
     from matching.tasks import send_opportunity_digests
-    from mpact.notifications.services import notification_deliver
+    from mpact.notifications.delivery import notification_deliver
 
     cook = speaker(town["centre"])
     runs.match_run_execute()
-    with mock.patch("mpact.notifications.services.notification_enqueue"):
+    with mock.patch("mpact.notifications.tasks.notification_enqueue"):
         assert send_opportunity_digests.apply().get() == 1
     notification = Notification.objects.get(kind="opportunities_for_you")
     assert notification_deliver(notification_id=notification.pk)
@@ -281,11 +281,11 @@ def test_the_volunteer_answers_an_offer_from_their_page(client, town, coordinato
     suggestion = MatchSuggestion.objects.get()
     client.force_login(helper.user)
     # Not shown, and not reachable, before a coordinator approved it.
-    assert not client.get(reverse("volunteers:dashboard")).context["offers"]
+    assert not client.get(reverse("volunteer_dashboard")).context["offers"]
     detail = reverse("matching:suggestion_detail", args=[suggestion.pk])
     assert client.get(detail).status_code == 404
     suggestion_approve(suggestion=suggestion, by=coordinator)
-    page = client.get(reverse("volunteers:dashboard"))
+    page = client.get(reverse("volunteer_dashboard"))
     assert list(page.context["offers"]) == [suggestion]
     assert participant.first_name in page.content.decode()
     assert client.post(detail, {"answer": "maybe"}).status_code == 400

@@ -13,7 +13,7 @@ from django.db import connection
 
 from initiatives import services
 from initiatives.models import Session, SignUp
-from mpact.notifications import services as notification_services
+from mpact.notifications import tasks as notification_tasks
 from mpact.notifications.models import Notification
 from tests.factories import SessionFactory
 
@@ -33,7 +33,7 @@ def enqueued(monkeypatch):
             ids.append(notification_id)
         return True
 
-    monkeypatch.setattr(notification_services, "notification_enqueue", record)
+    monkeypatch.setattr(notification_tasks, "notification_enqueue", record)
     return ids
 
 

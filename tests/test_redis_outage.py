@@ -68,7 +68,7 @@ from initiatives.models import SignUp
 from matching.models import HelpRequest
 from mpact import cache_backends
 from mpact.celery import app
-from mpact.notifications import services as notification_services
+from mpact.notifications import tasks as notification_tasks
 from mpact.notifications.models import Notification
 from mpact.notifications.tasks import deliver_notification, sweep_undelivered
 from tests.factories import OpportunityFactory, SessionFactory, SignUpFactory
@@ -245,7 +245,7 @@ def site_on_redis(settings, redis_server):
                 stale.force_close_all()
         ours.release()
         cache_backends._down_until.pop(breaker_key, None)
-        notification_services._broker_down_until.clear()
+        notification_tasks._broker_down_until.clear()
 
 
 class TaskRuns:

@@ -131,7 +131,7 @@ TABLE = [
         lambda o: {"token": o["invitation_token"] + "x"},
         status(LOGIN, 400, 400, 400),
     ),
-    ("volunteer page", "volunteers:dashboard", None, MEMBERS_ONLY),
+    ("volunteer page", "volunteer_dashboard", None, MEMBERS_ONLY),
     ("volunteer profile form", "volunteers:profile_edit", None, MEMBERS_ONLY),
     ("log hours", "volunteers:hours_create", None, MEMBERS_ONLY),
     ("download my hours", "volunteers:hours_download", None, MEMBERS_ONLY),

@@ -377,7 +377,7 @@ def test_log_hours_confirm_and_download(client, organisation, org_member):
     assert entry.status == HoursEntry.Status.CONFIRMED and entry.decided_by == org_member
 
     client.force_login(volunteer)
-    page = client.get(reverse("volunteers:dashboard"))
+    page = client.get(reverse("volunteer_dashboard"))
     assert page.context["monthly"][0]["confirmed"] == Decimal("2.50")
     csv_text = client.get(reverse("volunteers:hours_download")).content.decode("utf-8-sig")
     assert "2.50" in csv_text and "Taalles" in csv_text
@@ -471,7 +471,7 @@ def test_volunteer_page_queries_do_not_grow(client, django_assert_num_queries, c
     # session, user, profile, memberships, responses, sign-ups, hours, monthly totals, offered
     # matches, suggested opportunities, the unread count in the header.
     with django_assert_num_queries(11):
-        response = client.get(reverse("volunteers:dashboard"))
+        response = client.get(reverse("volunteer_dashboard"))
     assert len(response.context["responses"]) == count
     assert len(response.context["offers"]) == min(count, 20)
     assert len(response.context["for_you"]) == min(count, 10)

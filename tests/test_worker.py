@@ -27,7 +27,7 @@ from kombu.utils.collections import eqhash
 from initiatives import services
 from initiatives.models import SignUp
 from mpact.celery import app
-from mpact.notifications import services as notification_services
+from mpact.notifications import delivery as notification_services
 from mpact.notifications.models import Notification
 from mpact.notifications.tasks import deliver_notification, sweep_undelivered
 from tests.factories import SessionFactory

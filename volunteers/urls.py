@@ -5,7 +5,6 @@ from volunteers import views
 app_name = "volunteers"
 
 urlpatterns = [
-    path("vrijwilliger/", views.dashboard, name="dashboard"),
     path("vrijwilliger/profiel/", views.profile_edit, name="profile_edit"),
     path("vrijwilliger/uren/nieuw/", views.hours_create, name="hours_create"),
     path("vrijwilliger/uren.csv", views.hours_download, name="hours_download"),

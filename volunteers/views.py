@@ -6,55 +6,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from initiatives import services as initiative_services
-from initiatives.models import HoursEntry, Membership, Response, SignUp
-from matching.suggestions import offers_for, opportunity_suggestions_for
 from mpact.exports import csv_response
 from mpact.submissions import submit_once
-from volunteers import services
+from volunteers import selectors, services
 from volunteers.forms import HoursForm, VolunteerLanguageFormSet, VolunteerProfileForm
 from volunteers.models import VolunteerProfile
-
-
-def _own_profile(user):
-    return VolunteerProfile.objects.filter(user=user).first()
-
-
-@login_required
-def dashboard(request):
-    """A volunteer's own page: matches offered to them, opportunities suggested to them,
-    responses, sign-ups, hours."""
-    user = request.user
-    responses = (
-        Response.objects.filter(volunteer=user)
-        .select_related("opportunity__organisation")
-        .order_by("-created_at")[:50]
-    )
-    signups = (
-        SignUp.objects.filter(email=user.email, status__in=SignUp.ACTIVE_STATUSES)
-        .select_related("session__activity")
-        .order_by("session__starts_at")[:50]
-    )
-    entries = HoursEntry.objects.filter(volunteer=user)
-    return render(
-        request,
-        "volunteers/dashboard.html",
-        {
-            "profile": _own_profile(user),
-            "memberships": Membership.objects.filter(user=user).select_related("organisation"),
-            "responses": responses,
-            "signups": signups,
-            "hours": entries.select_related("organisation", "opportunity", "activity")[:20],
-            "monthly": list(entries.monthly_totals()[:12]),
-            "offers": offers_for(user)[:20],
-            "for_you": opportunity_suggestions_for(user)[:10],
-        },
-    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
-    profile = _own_profile(request.user) or VolunteerProfile(
+    profile = selectors.profile_of(request.user) or VolunteerProfile(
         user=request.user, display_name=request.user.display_name
     )
     data = request.POST if request.method == "POST" else None
@@ -66,7 +28,7 @@ def profile_edit(request):
                 profile_form=form, languages_formset=languages, user=request.user
             )
             messages.success(request, _("Your profile is saved."))
-            return redirect("volunteers:dashboard")
+            return redirect("volunteer_dashboard")
         messages.error(request, _("Please check the fields marked below."))
     return render(
         request,
@@ -118,7 +80,7 @@ def hours_create(request):
             form.add_error(None, error)
             return None
         messages.success(request, _("Your hours are logged. The organisation confirms them."))
-        return redirect("volunteers:dashboard")
+        return redirect("volunteer_dashboard")
 
     if request.method == "POST" and form.is_valid():
         if response := submit_once(request, form, create):

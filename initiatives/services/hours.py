@@ -96,7 +96,7 @@ def hours_decide(*, entry: HoursEntry, confirm: bool, by, reply: str = "") -> Ho
                 kind="hours_confirmed" if confirm else "hours_rejected",
                 subject=subject,
                 body=body,
-                link=reverse("volunteers:dashboard"),
+                link=reverse("volunteer_dashboard"),
             )
     return entry
 

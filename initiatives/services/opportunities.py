@@ -151,6 +151,6 @@ def response_decide(*, response: Response, accept: bool, reply: str, by) -> Resp
                 kind="response_accepted" if accept else "response_declined",
                 subject=subject,
                 body=body,
-                link=reverse("volunteers:dashboard"),
+                link=reverse("volunteer_dashboard"),
             )
     return response

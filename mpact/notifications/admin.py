@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from mpact.notifications.models import Notification
-from mpact.notifications.services import notification_enqueue
+from mpact.notifications.tasks import notification_enqueue
 
 
 @admin.register(Notification)

@@ -1,4 +1,4 @@
-"""Creating and delivering notifications.
+"""Creating notifications (delivering them: delivery.py; the queue: tasks.py).
 
 `notification_create` is called inside the transaction of the change that causes it; the
 delivery task is enqueued only after that transaction commits. When the broker is down the
@@ -7,20 +7,13 @@ enqueue fails quietly: the row is there and `sweep_undelivered` delivers it late
 
 import logging
 import re
-import smtplib
-import time
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
-from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from mpact.forms import CONTROL_CHARACTERS
+from mpact.notifications import tasks
 from mpact.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -71,7 +64,7 @@ def notification_create(
         attachment_mimetype=mimetype,
         attachment_content=content,
     )
-    transaction.on_commit(lambda: notification_enqueue(notification_id=notification.pk))
+    transaction.on_commit(lambda: tasks.notification_enqueue(notification_id=notification.pk))
     return notification
 
 
@@ -88,175 +81,6 @@ def notifications_create_for(users, *, kind: str, subject, body, params: dict, l
                 body=str(body) % params,
                 link=link,
             )
-
-
-# After the broker failed to take a task, requests leave it alone this long (seconds): a broker
-# that hangs rather than refuses costs one request its timeouts, not every request. The rows
-# are committed either way, and beat's sweep delivers them.
-ENQUEUE_RETRY_AFTER = 10.0
-_broker_down_until: dict[str, float] = {}
-
-
-def notification_enqueue(*, notification_id: int, even_if_down: bool = False) -> bool:
-    """Hand a notification to the worker; False when the broker cannot be reached (or failed
-    moments ago, unless `even_if_down`): the row stays undelivered and the sweep delivers it."""
-    from mpact.notifications.tasks import deliver_notification
-
-    broker = deliver_notification.app.conf.broker_write_url or ""
-    if not even_if_down and time.monotonic() < _broker_down_until.get(broker, 0.0):
-        return False
-    try:
-        deliver_notification.delay(notification_id)
-    except Exception:  # kombu raises OperationalError and friends; the sweep will retry
-        _broker_down_until[broker] = time.monotonic() + ENQUEUE_RETRY_AFTER
-        logger.warning(
-            "Could not enqueue notification %s; the sweep will deliver it. Not trying the "
-            "broker again for %.0f s.",
-            notification_id,
-            ENQUEUE_RETRY_AFTER,
-            exc_info=True,
-        )
-        return False
-    _broker_down_until.pop(broker, None)
-    return True
-
-
-class DeliveryFailed(Exception):
-    """Sending failed; the row is released and due again at `retry_at`, unless it was given up
-    (`given_up`: a permanent refusal, or the last attempt), then `retry_at` is None."""
-
-    def __init__(self, *, retry_at, given_up: bool):
-        if given_up:
-            super().__init__("delivery failed; given up")
-        else:
-            super().__init__(f"delivery failed; next attempt at {retry_at:%H:%M:%S}")
-        self.retry_at = retry_at
-        self.given_up = given_up
-
-
-def is_permanent(exc: BaseException) -> bool:
-    """Whether a failed send would fail the same way however often it is tried again.
-
-    Such a notification is given up at once, so that it shows as failed in the admin (where a
-    coordinator sees it on the index and can look at the address) instead of being tried for
-    hours against a server that has already said no.
-
-    Permanent: an SMTP reply in the 5xx range, which RFC 5321 defines as "do not repeat this
-    request as it is" (a refused sender or data, a 550 unknown user; SMTPRecipientsRefused
-    only when every recipient got a 5xx); and a message that cannot be written at all, which
-    Django reports as ValueError (an invalid address, BadHeaderError for a line break in a
-    header) and which no retry changes.
-
-    Everything else is temporary and retried with backoff up to NOTIFICATION_MAX_ATTEMPTS: a
-    4xx reply (greylisting, a full mailbox, "try again later"), the server closing the
-    connection (SMTPServerDisconnected, also in the middle of DATA, when it has not accepted
-    the message), connection refused, timeouts and other OSErrors, and any error not named
-    here: when in doubt, retrying a bounded number of times is the cheaper mistake.
-    """
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _reply in exc.recipients.values()]
-        return bool(codes) and all(code >= 500 for code in codes)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500
-    return isinstance(exc, ValueError)
-
-
-def notification_claim(*, notification_id: int) -> bool:
-    """Take the row for delivery. Only one caller gets True for an undelivered notification."""
-    now = timezone.now()
-    claimed = (
-        Notification.objects.due_for_delivery(now)
-        .filter(pk=notification_id)
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )
-    return claimed == 1
-
-
-def notification_email(notification: Notification) -> EmailMultiAlternatives:
-    """The e-mail for a notification. Raises ValueError for an address that is not one."""
-    try:
-        validate_email(notification.email)
-    except ValidationError:
-        raise ValueError(f"invalid recipient address {notification.email!r}") from None
-    body = notification.body
-    if notification.link:
-        with translation.override(notification.language or settings.LANGUAGE_CODE):
-            body += "\n\n" + _("See it on M-Pact:") + f"\n{settings.SITE_URL}{notification.link}"
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + notification.subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.email],
-        headers={"X-MPact-Notification": str(notification.pk)},
-    )
-    if notification.attachment_name:
-        message.attach(
-            notification.attachment_name,
-            notification.attachment_content,
-            notification.attachment_mimetype,
-        )
-    return message
-
-
-def notification_deliver(*, notification_id: int) -> bool:
-    """Send the notification's e-mail if nobody else has. Returns True if this call sent it.
-
-    A failure releases the claim, records the error and raises DeliveryFailed. A permanent one
-    (see `is_permanent`) is given up at once; a temporary one is due again after an
-    exponential backoff, and given up after NOTIFICATION_MAX_ATTEMPTS. A given-up notification
-    shows as failed in the admin, where a coordinator can queue it again.
-
-    At least once: if the worker dies after the server accepted the e-mail but before sent_at
-    is written, the claim runs out (NOTIFICATION_CLAIM_TIMEOUT_SECONDS) and it is sent again.
-    """
-    if not notification_claim(notification_id=notification_id):
-        return False
-    notification = Notification.objects.get(pk=notification_id)
-    try:
-        # Built inside the try: a header Django refuses is a failure of this notification.
-        notification_email(notification).send()
-    except Exception as exc:
-        now = timezone.now()
-        permanent = is_permanent(exc)
-        given_up = permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
-        backoff = min(30 * 2 ** max(notification.attempts - 1, 0), 3600)
-        retry_at = None if given_up else now + timedelta(seconds=backoff)
-        Notification.objects.filter(pk=notification_id).update(
-            claimed_at=None,
-            next_attempt_at=retry_at,
-            failed_at=now if given_up else None,
-            last_error=repr(exc)[:2000],
-        )
-        if given_up:
-            logger.warning(
-                "Gave up notification %s after %s attempt(s)%s: %r",
-                notification_id,
-                notification.attempts,
-                " (permanent refusal)" if permanent else "",
-                exc,
-            )
-        raise DeliveryFailed(retry_at=retry_at, given_up=given_up) from exc
-    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="")
-    return True
-
-
-def notifications_sweep(*, limit: int = 500) -> int:
-    """Enqueue every undelivered notification nobody holds; returns how many were enqueued.
-
-    The sweep is how rows get delivered after an outage, so it tries the broker even when a
-    request found it down moments ago; at the first refusal it stops (the next sweep goes on).
-    """
-    ids = (
-        Notification.objects.due_for_delivery()
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    enqueued = 0
-    for pk in ids:
-        if not notification_enqueue(notification_id=pk, even_if_down=True):
-            break
-        enqueued += 1
-    return enqueued
 
 
 def notifications_mark_read(*, user) -> int:

@@ -1,15 +1,22 @@
+"""Handing notifications to the worker, and the worker's side: delivery with retries, and
+beat's sweep of whatever is still undelivered."""
+
+import logging
+import time
+
 from celery import shared_task
 from django.conf import settings
 
-from mpact.notifications import services
+from mpact.notifications import delivery
+from mpact.notifications.models import Notification
 
 
 @shared_task(bind=True, max_retries=None)
 def deliver_notification(self, notification_id: int) -> bool:
     try:
-        return services.notification_deliver(notification_id=notification_id)
-    except services.DeliveryFailed as failure:
-        # Given up: a permanent refusal (services.is_permanent) or the last attempt. The row
+        return delivery.notification_deliver(notification_id=notification_id)
+    except delivery.DeliveryFailed as failure:
+        # Given up: a permanent refusal (delivery.is_permanent) or the last attempt. The row
         # shows as failed in the admin; retrying here would only send it to the same refusal.
         if failure.given_up or self.request.retries >= settings.NOTIFICATION_MAX_ATTEMPTS:
             return False
@@ -20,4 +27,55 @@ def deliver_notification(self, notification_id: int) -> bool:
 
 @shared_task
 def sweep_undelivered() -> int:
-    return services.notifications_sweep()
+    return notifications_sweep()
+
+
+logger = logging.getLogger(__name__)
+
+
+# After the broker failed to take a task, requests leave it alone this long (seconds): a broker
+# that hangs rather than refuses costs one request its timeouts, not every request. The rows
+# are committed either way, and beat's sweep delivers them.
+ENQUEUE_RETRY_AFTER = 10.0
+_broker_down_until: dict[str, float] = {}
+
+
+def notification_enqueue(*, notification_id: int, even_if_down: bool = False) -> bool:
+    """Hand a notification to the worker; False when the broker cannot be reached (or failed
+    moments ago, unless `even_if_down`): the row stays undelivered and the sweep delivers it."""
+    broker = deliver_notification.app.conf.broker_write_url or ""
+    if not even_if_down and time.monotonic() < _broker_down_until.get(broker, 0.0):
+        return False
+    try:
+        deliver_notification.delay(notification_id)
+    except Exception:  # kombu raises OperationalError and friends; the sweep will retry
+        _broker_down_until[broker] = time.monotonic() + ENQUEUE_RETRY_AFTER
+        logger.warning(
+            "Could not enqueue notification %s; the sweep will deliver it. Not trying the "
+            "broker again for %.0f s.",
+            notification_id,
+            ENQUEUE_RETRY_AFTER,
+            exc_info=True,
+        )
+        return False
+    _broker_down_until.pop(broker, None)
+    return True
+
+
+def notifications_sweep(*, limit: int = 500) -> int:
+    """Enqueue every undelivered notification nobody holds; returns how many were enqueued.
+
+    The sweep is how rows get delivered after an outage, so it tries the broker even when a
+    request found it down moments ago; at the first refusal it stops (the next sweep goes on).
+    """
+    ids = (
+        Notification.objects.due_for_delivery()
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    enqueued = 0
+    for pk in ids:
+        if not notification_enqueue(notification_id=pk, even_if_down=True):
+            break
+        enqueued += 1
+    return enqueued
