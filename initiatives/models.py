@@ -404,6 +404,15 @@ class Opportunity(models.Model):
         FILLED = "filled", _("Filled")
         CLOSED = "closed", _("Closed")
 
+    # The moves between statuses, declared once: the service that moves an opportunity
+    # (initiatives/services/opportunities.py) and the organisation's pages ask the model.
+    STATUS_MOVES = {
+        Status.DRAFT: {Status.PUBLISHED, Status.CLOSED},
+        Status.PUBLISHED: {Status.FILLED, Status.CLOSED, Status.DRAFT},
+        Status.FILLED: {Status.PUBLISHED, Status.CLOSED},
+        Status.CLOSED: {Status.PUBLISHED},
+    }
+
     class Commitment(models.TextChoices):
         ONE_OFF = "one_off", _("One-off")
         WEEKLY = "weekly", _("Weekly")
@@ -476,7 +485,23 @@ class Opportunity(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.organisation.is_approved
+        return self.is_published and self.organisation.is_approved
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def can_become(self, status) -> bool:
+        return status in self.STATUS_MOVES[self.status]
+
+    @property
+    def next_statuses(self) -> list[str]:
+        """The statuses the organisation can move it to now (the buttons on its dashboard)."""
+        return [status for status in self.Status if self.can_become(status)]
 
 
 class Response(models.Model):

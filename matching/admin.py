@@ -155,25 +155,23 @@ class IntakeInline(admin.StackedInline):
         return False
 
 
-# (URL part, label, the statuses it applies to)
-WORKFLOW_ACTIONS = [
-    ("start-intake", _("Start intake"), [HelpRequest.Status.NEW]),
-    ("intake", _("Do the intake"), [HelpRequest.Status.IN_INTAKE]),
-    ("refer", _("Refer to an agency"), [HelpRequest.Status.IN_INTAKE, HelpRequest.Status.OPEN]),
-    ("reopen", _("Open for matching again"), [HelpRequest.Status.REFERRED]),
-    (
-        "close",
-        _("Close"),
-        [
-            HelpRequest.Status.NEW,
-            HelpRequest.Status.IN_INTAKE,
-            HelpRequest.Status.OPEN,
-            HelpRequest.Status.MATCHED,
-            HelpRequest.Status.REFERRED,
-        ],
-    ),
-    ("assign-me", _("Assign to me"), list(HelpRequest.Status)),
-]
+# The workflow steps coordinators take in the admin (HelpRequest.STEPS says when each can be
+# taken), with their buttons' labels; assigning is not a step and can be done at any time.
+WORKFLOW_ACTIONS = {
+    "start-intake": _("Start intake"),
+    "intake": _("Do the intake"),
+    "refer": _("Refer to an agency"),
+    "reopen": _("Open for matching again"),
+    "close": _("Close"),
+    "assign-me": _("Assign to me"),
+}
+ANY_TIME = {"assign-me"}
+
+
+def workflow_actions_for(help_request) -> list[str]:
+    """The admin's workflow actions this request can take now."""
+    steps = set(help_request.next_steps()) | ANY_TIME
+    return [action for action in WORKFLOW_ACTIONS if action in steps]
 
 
 @admin.register(HelpRequest)
@@ -297,10 +295,9 @@ class HelpRequestAdmin(admin.ModelAdmin):
             format_html(
                 '<a class="button" href="{}">{}</a>',
                 reverse("admin:matching_helprequest_workflow", args=[obj.pk, action]),
-                label,
+                WORKFLOW_ACTIONS[action],
             )
-            for action, label, statuses in WORKFLOW_ACTIONS
-            if obj.status in statuses
+            for action in workflow_actions_for(obj)
         ]
         links.append(
             format_html(
@@ -471,7 +468,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
                 else:
                     self.message_user(request, _("Done."))
                 return redirect(back)
-            title = {key: label for key, label, _statuses in WORKFLOW_ACTIONS}[action]
+            title = WORKFLOW_ACTIONS[action]
             form = None  # a confirmation page with one button
         else:
             form_class, title = forms[action]

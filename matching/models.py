@@ -150,9 +150,19 @@ class ParticipantView(models.Model):
         return f"{self.viewer} – {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
+def transitions_of(steps: dict, statuses) -> dict:
+    """{status: the statuses it may move to} from a table of steps {name: (sources, to)}."""
+    return {
+        status: {to for sources, to in steps.values() if status in sources} for status in statuses
+    }
+
+
 class HelpRequestQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status__in=HelpRequest.WAITING_STATUSES)
+
+    def open_for_matching(self):
+        return self.filter(status=HelpRequest.Status.OPEN)
 
     def untouched_since(self, moment):
         return self.waiting().filter(last_activity_at__lt=moment)
@@ -203,6 +213,24 @@ class HelpRequest(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     WAITING_STATUSES = [Status.NEW, Status.IN_INTAKE, Status.OPEN]
+
+    # The workflow, declared once: each step, the statuses it can be taken from, and where it
+    # leads. Services move a request only through these (matching/services.py), the admin
+    # offers the steps a request can take now (`next_steps`), pages ask `can_become`.
+    STEPS = {
+        "start-intake": ({Status.NEW}, Status.IN_INTAKE),
+        "intake": ({Status.IN_INTAKE}, Status.OPEN),
+        "refer": ({Status.IN_INTAKE, Status.OPEN}, Status.REFERRED),
+        "reopen": ({Status.REFERRED}, Status.OPEN),
+        "match": ({Status.OPEN}, Status.MATCHED),
+        "withdraw": ({Status.NEW, Status.IN_INTAKE, Status.OPEN}, Status.WITHDRAWN),
+        "close": (
+            {Status.NEW, Status.IN_INTAKE, Status.OPEN, Status.MATCHED, Status.REFERRED},
+            Status.CLOSED,
+        ),
+    }
+    # Which status a request may move to from each status (derived from STEPS).
+    TRANSITIONS = transitions_of(STEPS, Status)
 
     class Urgency(models.TextChoices):
         LOW = "low", _("Can wait a few weeks")
@@ -308,6 +336,18 @@ class HelpRequest(models.Model):
     @property
     def asker_name(self) -> str:
         return str(self.organisation or self.participant)
+
+    def can_become(self, status) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def next_steps(self) -> list[str]:
+        """The workflow steps this request can take now, in STEPS' order."""
+        return [step for step, (sources, _to) in self.STEPS.items() if self.status in sources]
+
+    @property
+    def is_open(self) -> bool:
+        """Open for matching: the only status in which volunteers are suggested and offered."""
+        return self.status == self.Status.OPEN
 
     def is_stale(self, now=None) -> bool:
         now = now or timezone.now()

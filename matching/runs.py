@@ -150,7 +150,8 @@ def _earlier_pairs(field):
 
 def _request_needs(now):
     requests = (
-        HelpRequest.objects.filter(status=HelpRequest.Status.OPEN, participant__isnull=False)
+        HelpRequest.objects.open_for_matching()
+        .filter(participant__isnull=False)
         .select_related("participant", "neighbourhood", "participant__neighbourhood")
         .prefetch_related("languages", "participant__languages")
     )

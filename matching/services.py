@@ -1,7 +1,8 @@
 """Help requests: filing, the status workflow, intake and triage, referral, reminders.
 
-Every status change goes through `_transition`, which allows only the moves in TRANSITIONS and
-records who, when and why; each move has its own service function below.
+Every status change goes through `_transition`, which allows only the moves the model declares
+(HelpRequest.STEPS, `can_become`) and records who, when and why; each move has its own service
+function below.
 """
 
 from datetime import timedelta
@@ -35,17 +36,6 @@ from mpact.notifications.services import (
 
 Status = HelpRequest.Status
 
-# Which status a request may move to from each status. Matching (a later issue) moves open
-# requests to MATCHED; a referral may come back for matching.
-TRANSITIONS = {
-    Status.NEW: {Status.IN_INTAKE, Status.CLOSED, Status.WITHDRAWN},
-    Status.IN_INTAKE: {Status.OPEN, Status.REFERRED, Status.CLOSED, Status.WITHDRAWN},
-    Status.OPEN: {Status.MATCHED, Status.REFERRED, Status.CLOSED, Status.WITHDRAWN},
-    Status.MATCHED: {Status.CLOSED},
-    Status.REFERRED: {Status.OPEN, Status.CLOSED},
-    Status.CLOSED: set(),
-    Status.WITHDRAWN: set(),
-}
 STATUS_SALT = "matching.request.status"
 
 
@@ -157,7 +147,7 @@ def _transition(help_request: HelpRequest, *, to: str, by, reason: str = "") -> 
     """Move a request to `to` if TRANSITIONS allows it, and record the step. Locks the row so
     that two coordinators cannot move one request two ways at once."""
     locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
-    if to not in TRANSITIONS[locked.status]:
+    if not locked.can_become(to):
         raise HelpRequestError(
             _("A request that is '%(current)s' cannot become '%(new)s'.")
             % {"current": locked.get_status_display(), "new": Status(to).label},
@@ -176,7 +166,7 @@ def _transition(help_request: HelpRequest, *, to: str, by, reason: str = "") -> 
     locked.last_activity_at = now
     locked.stale_reminded_at = None
     locked.save(update_fields=["status", "last_activity_at", "stale_reminded_at"])
-    if to != Status.OPEN:
+    if not locked.is_open:
         _suggestions_end(locked)
     help_request.refresh_from_db()
     return help_request

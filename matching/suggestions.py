@@ -77,7 +77,7 @@ def _lock_open_request(suggestion):
     that an offer and a withdrawal cannot cross."""
     _for_a_request(suggestion)
     help_request = HelpRequest.objects.select_for_update().get(pk=suggestion.help_request_id)
-    if help_request.status != HelpRequest.Status.OPEN:
+    if not help_request.is_open:
         raise HelpRequestError(
             _("The request is '%(status)s', no longer open.")
             % {"status": help_request.get_status_display()},

@@ -96,7 +96,7 @@ def help_request_status(request, token):
         {
             "help_request": help_request,
             "steps": help_request.status_changes.only("to_status", "at"),
-            "can_withdraw": services.Status.WITHDRAWN in services.TRANSITIONS[help_request.status],
+            "can_withdraw": help_request.can_become(HelpRequest.Status.WITHDRAWN),
             "error": error,
         },
         status=400 if error else 200,

@@ -145,12 +145,40 @@ def test_an_organisation_asks_for_support(client, organisation, org_member):
 # --- The workflow ---------------------------------------------------------------------------
 
 
+def test_the_workflow_is_declared_once_on_the_model():
+    """The moves between statuses, as the model's steps define them; the admin's buttons and
+    the asker's withdraw button come from the same declaration."""
+    assert HelpRequest.TRANSITIONS == {
+        Status.NEW: {Status.IN_INTAKE, Status.CLOSED, Status.WITHDRAWN},
+        Status.IN_INTAKE: {Status.OPEN, Status.REFERRED, Status.CLOSED, Status.WITHDRAWN},
+        Status.OPEN: {Status.MATCHED, Status.REFERRED, Status.CLOSED, Status.WITHDRAWN},
+        Status.MATCHED: {Status.CLOSED},
+        Status.REFERRED: {Status.OPEN, Status.CLOSED},
+        Status.CLOSED: set(),
+        Status.WITHDRAWN: set(),
+    }
+    from matching.admin import workflow_actions_for
+
+    buttons = {status: workflow_actions_for(HelpRequest(status=status)) for status in Status.values}
+    assert buttons == {
+        Status.NEW: ["start-intake", "close", "assign-me"],
+        Status.IN_INTAKE: ["intake", "refer", "close", "assign-me"],
+        Status.OPEN: ["refer", "close", "assign-me"],
+        Status.MATCHED: ["close", "assign-me"],
+        Status.REFERRED: ["reopen", "close", "assign-me"],
+        Status.CLOSED: ["assign-me"],
+        Status.WITHDRAWN: ["assign-me"],
+    }
+    assert HelpRequest(status=Status.OPEN).is_open
+    assert not HelpRequest(status=Status.REFERRED).is_open
+
+
 @pytest.mark.parametrize(
     ("current", "target"),
     [
         (current, target)
         for current, target in product(Status.values, Status.values)
-        if target not in services.TRANSITIONS[current]
+        if target not in HelpRequest.TRANSITIONS[current]
     ],
 )
 def test_every_disallowed_transition_is_refused_and_changes_nothing(current, target, coordinator):

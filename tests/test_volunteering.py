@@ -796,3 +796,22 @@ def test_pending_hours_come_first(client, organisation, org_member):
         "entries"
     ]
     assert entries[0] == old_pending
+
+
+def test_opportunity_moves_are_declared_once_on_the_model(client, organisation, org_member):
+    """The service refuses what the model does not allow; the dashboard offers what it does."""
+    S = Opportunity.Status
+    assert {status: Opportunity(status=status).next_statuses for status in S.values} == {
+        S.DRAFT: [S.PUBLISHED, S.CLOSED],
+        S.PUBLISHED: [S.DRAFT, S.FILLED, S.CLOSED],
+        S.FILLED: [S.PUBLISHED, S.CLOSED],
+        S.CLOSED: [S.PUBLISHED],
+    }
+    closed = OpportunityFactory(organisation=organisation, status=S.CLOSED, title="Dicht")
+    client.force_login(org_member)
+    page = client.get(reverse("initiatives:manage_dashboard", args=[organisation.slug]))
+    content = page.content.decode()
+    row = content[content.index("Dicht") :].split("</tr>")[0]
+    assert 'value="published"' in row and 'value="closed"' not in row
+    with pytest.raises(services.ResponseError):
+        services.opportunity_set_status(opportunity=closed, status=S.FILLED)

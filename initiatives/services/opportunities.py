@@ -41,17 +41,7 @@ def opportunity_duplicate(*, opportunity: Opportunity) -> Opportunity:
 
 
 def opportunity_set_status(*, opportunity: Opportunity, status: str) -> Opportunity:
-    allowed = {
-        Opportunity.Status.DRAFT: {Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED},
-        Opportunity.Status.PUBLISHED: {
-            Opportunity.Status.FILLED,
-            Opportunity.Status.CLOSED,
-            Opportunity.Status.DRAFT,
-        },
-        Opportunity.Status.FILLED: {Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED},
-        Opportunity.Status.CLOSED: {Opportunity.Status.PUBLISHED},
-    }
-    if status not in allowed[opportunity.status]:
+    if not opportunity.can_become(status):
         raise ResponseError(
             _("An opportunity that is %(current)s cannot become %(new)s.")
             % {
