@@ -54,6 +54,27 @@ class SessionInline(admin.TabularInline):
     readonly_fields = ["seats_taken"]
 
 
+def _session_save(model_admin, request, session):
+    """Every session edit in the admin goes through the one service (capacity checked under
+    lock, waiting list promoted, next-session date and public pages kept), and says who moved
+    up from the waiting list."""
+    try:
+        promoted = services.session_save(session=session)
+    except services.SignUpError as error:  # a sign-up came in since the form was opened
+        model_admin.message_user(request, error.message, level=messages.ERROR)
+        return
+    if promoted:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%d person moved up from the waiting list.",
+                "%d people moved up from the waiting list.",
+                len(promoted),
+            )
+            % len(promoted),
+        )
+
+
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "audience", "organisation", "neighbourhood", "status"]
@@ -64,6 +85,16 @@ class ActivityAdmin(admin.ModelAdmin):
     filter_horizontal = ["languages"]
     inlines = [SessionInline]
     date_hierarchy = "created_at"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        # The sessions rows: saved and deleted through the session service, like everywhere.
+        for session in formset.save(commit=False):
+            _session_save(self, request, session)
+        for session in formset.deleted_objects:
+            services.session_delete(session=session)
+        formset.save_m2m()
 
 
 def _signups_csv(filename, signups):
@@ -134,26 +165,14 @@ class SessionAdmin(admin.ModelAdmin):
         return obj.waiting_count
 
     def save_model(self, request, obj, form, change):
-        if change and "capacity" in form.changed_data and obj.capacity < obj.seats_taken:
-            self.message_user(
-                request,
-                _("The capacity cannot be below the number of people already signed up."),
-                level=messages.ERROR,
-            )
-            obj.capacity = form.initial["capacity"]
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            promoted = services.session_fill_from_waitlist(session=obj)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%d person moved up from the waiting list.",
-                        "%d people moved up from the waiting list.",
-                        len(promoted),
-                    )
-                    % len(promoted),
-                )
+        _session_save(self, request, obj)
+
+    def delete_model(self, request, obj):
+        services.session_delete(session=obj)
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset:
+            services.session_delete(session=session)
 
     @admin.action(description=_("Export sign-ups of the selected sessions (CSV)"))
     def export_signups(self, request, queryset):

@@ -183,11 +183,4 @@ class SessionForm(ModelForm):
             self.add_error("ends_at", _("The end is before the start."))
         if starts and not self.instance.pk and starts <= timezone.now():
             self.add_error("starts_at", _("A new session must start in the future."))
-        capacity = data.get("capacity")
-        if capacity is not None and self.instance.pk and capacity < self.instance.seats_taken:
-            self.add_error(
-                "capacity",
-                _("%(count)d people are signed up already; the capacity cannot be lower.")
-                % {"count": self.instance.seats_taken},
-            )
         return data

@@ -307,14 +307,15 @@ def session_form(request, slug, activity_pk, pk=None):
     session = (
         get_object_or_404(Session, pk=pk, activity=activity) if pk else Session(activity=activity)
     )
-    old_capacity = session.capacity
     form = SessionForm(request.POST if request.method == "POST" else None, instance=session)
     if request.method == "POST" and form.is_valid():
-        session = form.save()
-        if old_capacity and session.capacity > old_capacity:
-            services.session_fill_from_waitlist(session=session)
-        messages.success(request, _("The session is saved."))
-        return redirect("initiatives:manage_activity_edit", slug=slug, pk=activity.pk)
+        try:
+            services.session_save(session=form.save(commit=False))
+        except services.SignUpError as error:  # a sign-up came in since the form was opened
+            form.add_error("capacity", error)
+        else:
+            messages.success(request, _("The session is saved."))
+            return redirect("initiatives:manage_activity_edit", slug=slug, pk=activity.pk)
     return _render(
         request,
         "initiatives/manage/session_form.html",

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
@@ -302,6 +303,20 @@ class Session(models.Model):
                 if not field.primary_key and field.name != "seats_taken"
             ]
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """Forms (the organisation's, the admin page and its inline) refuse a capacity below the
+        places taken; session_save checks it again under the row's lock."""
+        super().clean()
+        if problem := self.capacity_problem(self.seats_taken):
+            raise ValidationError({"capacity": problem})
+
+    def capacity_problem(self, seats_taken: int) -> str | None:
+        if self.pk and self.capacity is not None and self.capacity < seats_taken:
+            return _("%(count)d people are signed up already; the capacity cannot be lower.") % {
+                "count": seats_taken
+            }
+        return None
 
     @property
     def places_left(self) -> int:

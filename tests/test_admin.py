@@ -6,9 +6,11 @@ import io
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Organisation, Session, SignUp
+from mpact.notifications.models import Notification
 from tests.factories import OrganisationFactory, SessionFactory, SignUpFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,117 @@ def test_approving_organisations(coordinator_client):
 def test_coordinators_cannot_add_sign_ups_past_the_service(coordinator_client):
     assert coordinator_client.get(reverse("admin:initiatives_signup_add")).status_code == 403
     assert Session.objects.count() == 0
+
+
+# --- Every session edit goes through one service ----------------------------------------------
+
+
+def _inline_data(activity, session, **session_changes):
+    """The activity's admin page as posted, with its sessions inline."""
+    local = timezone.localtime
+    row = {
+        "sessions-0-id": session.pk,
+        "sessions-0-activity": activity.pk,
+        "sessions-0-starts_at_0": local(session.starts_at).strftime("%Y-%m-%d"),
+        "sessions-0-starts_at_1": local(session.starts_at).strftime("%H:%M:%S"),
+        "sessions-0-ends_at_0": local(session.ends_at).strftime("%Y-%m-%d"),
+        "sessions-0-ends_at_1": local(session.ends_at).strftime("%H:%M:%S"),
+        "sessions-0-capacity": session.capacity,
+        **{f"sessions-0-{key}": value for key, value in session_changes.items()},
+    }
+    return {
+        "organisation": activity.organisation_id,
+        "title": activity.title,
+        "description": activity.description,
+        "kind": activity.kind,
+        "audience": activity.audience,
+        "neighbourhood": activity.neighbourhood_id,
+        "address": activity.address,
+        "status": activity.status,
+        "created_at_0": local(activity.created_at).strftime("%Y-%m-%d"),
+        "created_at_1": local(activity.created_at).strftime("%H:%M:%S"),
+        "languages": [language.pk for language in activity.languages.all()],
+        "sessions-TOTAL_FORMS": 1,
+        "sessions-INITIAL_FORMS": 1,
+        **row,
+    }
+
+
+def test_raising_capacity_in_the_activitys_session_rows_promotes_once_and_refreshes_the_list(
+    coordinator_client, client, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    session = SessionFactory(capacity=1, activity__title="Kookavond")
+    SignUpFactory(session=session)
+    first = services.signup_create(
+        session=session, name="Eerst", email="eerst@example.org", join_waitlist=True
+    )
+    second = services.signup_create(
+        session=session, name="Later", email="later@example.org", join_waitlist=True
+    )
+    listing = reverse("initiatives:activity_list")
+    assert "places-full" in client.get(listing).content.decode()  # cached: the session is full
+
+    url = reverse("admin:initiatives_activity_change", args=[session.activity_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(url, _inline_data(session.activity, session, capacity=3))
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (SignUp.Status.CONFIRMED, SignUp.Status.CONFIRMED)
+    session.refresh_from_db()
+    assert (session.capacity, session.seats_taken) == (3, 3)
+    for email in ["eerst@example.org", "later@example.org"]:  # each told once
+        assert Notification.objects.filter(email=email, kind="signup_promoted").count() == 1
+    # Promotion took the place that was free, so the cached list must not show it any more;
+    # raise once more and the list shows the new free place at once, not after the cache time.
+    session.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(url, _inline_data(session.activity, session, capacity=4))
+    assert "nog 1 plek vrij" in client.get(listing).content.decode()
+
+
+def test_lowering_capacity_below_the_places_taken_is_refused_everywhere(
+    coordinator_client, client, organisation, org_member
+):
+    session = SessionFactory(capacity=2, activity__organisation=organisation)
+    SignUpFactory(session=session)
+    SignUpFactory(session=session)
+    activity = session.activity
+    # The admin's session rows
+    page = coordinator_client.post(
+        reverse("admin:initiatives_activity_change", args=[activity.pk]),
+        _inline_data(activity, session, capacity=1),
+    )
+    assert page.status_code == 200 and "capacity" in str(
+        page.context["inline_admin_formsets"][0].formset.errors
+    )
+    # The organisation's form
+    client.force_login(org_member)
+    local = timezone.localtime
+    form_page = client.post(
+        reverse(
+            "initiatives:manage_session_edit", args=[organisation.slug, activity.pk, session.pk]
+        ),
+        {
+            "starts_at": local(session.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": local(session.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "capacity": 1,
+        },
+    )
+    assert form_page.status_code == 400 and "capacity" in form_page.context["form"].errors
+    session.refresh_from_db()
+    assert session.capacity == 2
+
+
+def test_deleting_a_session_in_the_admin_keeps_the_next_session_right(coordinator_client):
+    session = SessionFactory()
+    activity = session.activity
+    activity.refresh_from_db()
+    assert activity.next_session_at == session.starts_at
+    coordinator_client.post(
+        reverse("admin:initiatives_session_delete", args=[session.pk]), {"post": "yes"}
+    )
+    activity.refresh_from_db()
+    assert activity.next_session_at is None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from initiatives.calendar import session_ics
 from initiatives.models import (
+    Activity,
     Session,
     SignUp,
 )
@@ -214,6 +215,42 @@ def signup_cancel(*, signup: SignUp) -> SignUp | None:
     return promoted[0] if promoted else None
 
 
+def session_save(*, session: Session) -> list[SignUp]:
+    """Save a new or edited session, from whichever page: the organisation's form, the admin's
+    session page, or the session rows on an activity's admin page.
+
+    Under the row's lock it checks the capacity against the places taken now (a sign-up may
+    have come in since the form was opened), saves, keeps the activity's next-session date,
+    gives free places to the waiting list (a raised capacity, a session no longer cancelled),
+    and refreshes the public pages. Returns the people moved up from the waiting list.
+    """
+    with transaction.atomic():
+        if session.pk:
+            taken = (
+                Session.objects.select_for_update()
+                .values_list("seats_taken", flat=True)
+                .get(pk=session.pk)
+            )
+            if problem := session.capacity_problem(taken):
+                raise SignUpError(problem, code="capacity")
+            session.seats_taken = taken
+        session.save()
+        Activity.objects.filter(pk=session.activity_id).refresh_next_session()
+        promoted = session_fill_from_waitlist(session=session)
+        transaction.on_commit(public_pages_changed)
+    return promoted
+
+
+def session_delete(*, session: Session) -> None:
+    """Remove a session (the admin) and keep the activity's next-session date and the public
+    pages right."""
+    with transaction.atomic():
+        activity_id = session.activity_id
+        session.delete()
+        Activity.objects.filter(pk=activity_id).refresh_next_session()
+        transaction.on_commit(public_pages_changed)
+
+
 def session_fill_from_waitlist(*, session: Session) -> list[SignUp]:
     """Give free places to the waiting list in order of sign-up; tells each person promoted.
     Called after a cancellation and when a coordinator raises a session's capacity."""
@@ -237,6 +274,7 @@ def session_fill_from_waitlist(*, session: Session) -> list[SignUp]:
             )
             for signup in promoted:
                 _notify_confirmed(signup, promoted=True)
+            transaction.on_commit(public_pages_changed)  # the places left changed
     return promoted
 
 
