@@ -90,7 +90,10 @@ class Membership(models.Model):
 
 # The expression behind the GIN index of migration 0002: a search must use the same one for
 # PostgreSQL to use the index.
-ACTIVITY_SEARCH_VECTOR = SearchVector("title", weight="A", config="dutch") + SearchVector(
+# What full-text search ranks, for activities and opportunities alike: the title above the
+# description, in Dutch. The GIN indexes are built on this same expression (migrations 0003
+# and 0006), so that searches use them.
+SEARCH_VECTOR = SearchVector("title", weight="A", config="dutch") + SearchVector(
     "description", weight="B", config="dutch"
 )
 
@@ -123,7 +126,7 @@ def _ranked_search(queryset, text: str, vector):
 class ActivityQuerySet(models.QuerySet):
     def search(self, text: str):
         """Activities matching `text`, annotated with `rank` (higher is better)."""
-        return _ranked_search(self, text, ACTIVITY_SEARCH_VECTOR)
+        return _ranked_search(self, text, SEARCH_VECTOR)
 
     def published(self):
         return self.filter(
@@ -330,9 +333,6 @@ class Session(models.Model):
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
 
-    @property
-    def is_open_for_signup(self) -> bool:
-        return not (self.is_cancelled or self.activity.is_cancelled or self.has_started)
 
 
 class SignUpQuerySet(models.QuerySet):
@@ -401,13 +401,9 @@ class OpportunityQuerySet(models.QuerySet):
         )
 
     def search(self, text: str):
-        """Like ActivityQuerySet.search, over OPPORTUNITY_SEARCH_VECTOR."""
-        return _ranked_search(self, text, OPPORTUNITY_SEARCH_VECTOR)
+        """Like ActivityQuerySet.search."""
+        return _ranked_search(self, text, SEARCH_VECTOR)
 
-
-OPPORTUNITY_SEARCH_VECTOR = SearchVector("title", weight="A", config="dutch") + SearchVector(
-    "description", weight="B", config="dutch"
-)
 
 
 class Opportunity(models.Model):

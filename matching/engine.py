@@ -25,9 +25,21 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-# CEFR levels ranked; a level at or above B1 counts as usable for talking together.
-LEVEL_RANK = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6, "native": 7}
-USABLE_LEVEL = LEVEL_RANK["B1"]
+from mpact.core.models import LEVEL_RANK, LanguageLevel
+
+# A level at or above B1 counts as usable for talking together.
+USABLE_LEVEL = LEVEL_RANK[LanguageLevel.B1]
+
+# The soft score's parts, in points, named once: `score()` (pair by pair, with the reasons)
+# and `VolunteerPool.scores()` (one need against every volunteer) both add these up.
+MAX_SCORE = 1000
+LANGUAGE_POINTS, LANGUAGE_POINTS_PER_LEVEL = 150, 20  # a shared language: up to 290
+SKILL_POINTS = 250  # all the skills asked for; a share for some
+SHARED_SLOT_POINTS, SHARED_SLOTS_MAX = 25, 100  # per shared part of the week
+DISTANCE_POINTS = 150  # next door; nothing at the volunteer's limit
+AUDIENCE_POINTS = 60  # likes working with teenagers, or with adults
+WAITING_POINTS_PER_DAY, WAITING_MAX = 2, 100  # old requests are not starved
+LOAD_PENALTY = 20  # per suggestion or match a volunteer already has: spread the load
 DAY_PARTS = [
     pgettext_lazy("part of the day in a sentence", "morning"),
     pgettext_lazy("part of the day in a sentence", "afternoon"),
@@ -151,45 +163,47 @@ def _slot_words(mask: int) -> str:
     return ""
 
 
+def points_for_distance(km: float, max_km: float) -> int:
+    return int(DISTANCE_POINTS * max(0.0, 1 - km / max(max_km, 0.1)))
+
+
 def score(volunteer: Volunteer, need: Need, words: Words = NO_WORDS) -> tuple[int, tuple]:
     """The soft score (0-1000) and its parts in words. Call only for pairs that pass."""
     points, reasons = 0, []
     language = shared_language(volunteer, need)
     if language:
         code, level = language
-        points += 150 + 20 * LEVEL_RANK[level]  # up to 290
+        points += LANGUAGE_POINTS + LANGUAGE_POINTS_PER_LEVEL * LEVEL_RANK[level]
         reasons.append(
             _("speaks %(language)s (%(level)s)")
             % {"language": words.languages.get(code, code), "level": LEVEL_WORDS.get(level, level)}
         )
     if need.skills:
         matched = need.skills & volunteer.skills
-        points += int(250 * len(matched) / len(need.skills))
+        points += int(SKILL_POINTS * len(matched) / len(need.skills))
         if matched:
             names = sorted(words.skills.get(slug, slug) for slug in matched)
             reasons.append(_("skills: %(skills)s") % {"skills": ", ".join(names)})
     common = need.availability & volunteer.availability
     if common:
-        points += min(100, 25 * bin(common).count("1"))
+        points += min(SHARED_SLOTS_MAX, SHARED_SLOT_POINTS * bin(common).count("1"))
         reasons.append(_("both free %(when)s") % {"when": _slot_words(common)})
     if not need.remote:
         km = distance_km(volunteer.lat, volunteer.lon, need.lat, need.lon)
-        points += int(150 * max(0.0, 1 - km / max(volunteer.max_km, 0.1)))
+        points += points_for_distance(km, volunteer.max_km)
         reasons.append(_("%(km)s km") % {"km": number_format(round(km, 1), decimal_pos=1)})
     if (need.audience == "teens" and volunteer.prefers_teens) or (
         need.audience == "adults" and volunteer.prefers_adults
     ):
-        points += 60
+        points += AUDIENCE_POINTS
         reasons.append(
             _("likes working with %(audience)s") % {"audience": AUDIENCE_WORDS[need.audience]}
         )
-    # Old requests are not starved: up to 100 points for 50 days of waiting.
-    points += min(100, 2 * need.waiting_days)
+    points += min(WAITING_MAX, WAITING_POINTS_PER_DAY * need.waiting_days)
     if need.waiting_days:
         reasons.append(_("waiting %(days)d days") % {"days": need.waiting_days})
-    # Spread the load: each suggestion or match a volunteer already has costs 20 points.
-    points -= min(points, 20 * volunteer.load)
-    return max(0, min(1000, points)), tuple(reasons)
+    points -= min(points, LOAD_PENALTY * volunteer.load)
+    return max(0, min(MAX_SCORE, points)), tuple(reasons)
 
 
 def candidates_exhaustive(volunteers, needs, *, top_k: int = 10) -> list[Candidate]:
@@ -234,7 +248,9 @@ class VolunteerPool:
         self.has_vog = np.array([v.has_vog for v in self.volunteers], dtype=bool)
         self.prefers_adults = np.array([v.prefers_adults for v in self.volunteers], dtype=bool)
         self.prefers_teens = np.array([v.prefers_teens for v in self.volunteers], dtype=bool)
-        self.load_penalty = np.array([20 * v.load for v in self.volunteers], dtype=np.int64)
+        self.load_penalty = np.array(
+            [LOAD_PENALTY * v.load for v in self.volunteers], dtype=np.int64
+        )
         places = {}
         self.place_of = np.array(
             [places.setdefault((v.lat, v.lon, v.max_km), len(places)) for v in self.volunteers],
@@ -269,26 +285,30 @@ class VolunteerPool:
             best = np.maximum(best, np.where(levels >= USABLE_LEVEL, levels, 0))
         if need.needs_shared_language:
             passes &= best > 0
-        points = np.where(best > 0, 150 + 20 * best.astype(np.int64), 0)
+        points = np.where(
+            best > 0, LANGUAGE_POINTS + LANGUAGE_POINTS_PER_LEVEL * best.astype(np.int64), 0
+        )
         if need.skills:
             rows = [self.skill_row[slug] for slug in need.skills if slug in self.skill_row]
             matched = self.skills[rows].sum(axis=0, dtype=np.int64) if rows else 0
-            points = points + (250 * matched) // len(need.skills)
+            points = points + (SKILL_POINTS * matched) // len(need.skills)
         common = self.availability & need.availability
         if need.availability:
             passes &= common != 0
-        points = points + np.minimum(100, 25 * np.bitwise_count(common).astype(np.int64))
+        points = points + np.minimum(
+            SHARED_SLOTS_MAX, SHARED_SLOT_POINTS * np.bitwise_count(common).astype(np.int64)
+        )
         if not need.remote:
             within, distance_points = self._distances(need.lat, need.lon)
             passes &= within[self.place_of]
             points = points + distance_points[self.place_of]
         if need.audience == "teens":
-            points = points + 60 * self.prefers_teens
+            points = points + AUDIENCE_POINTS * self.prefers_teens
         elif need.audience == "adults":
-            points = points + 60 * self.prefers_adults
-        points = points + min(100, 2 * need.waiting_days)
+            points = points + AUDIENCE_POINTS * self.prefers_adults
+        points = points + min(WAITING_MAX, WAITING_POINTS_PER_DAY * need.waiting_days)
         points = np.maximum(points - self.load_penalty, 0)
-        return passes, np.minimum(points, 1000)
+        return passes, np.minimum(points, MAX_SCORE)
 
     def _distances(self, lat, lon):
         """Per distinct volunteer place: within their range of (lat, lon), and the distance
@@ -299,7 +319,7 @@ class VolunteerPool:
             for place_lat, place_lon, max_km in self.places:
                 km = distance_km(place_lat, place_lon, lat, lon)
                 within.append(km <= max_km)
-                distance_points.append(int(150 * max(0.0, 1 - km / max(max_km, 0.1))))
+                distance_points.append(points_for_distance(km, max_km))
             self._distance_cache[key] = (
                 np.array(within, dtype=bool),
                 np.array(distance_points, dtype=np.int64),

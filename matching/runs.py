@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from initiatives.models import Opportunity, Response
 from matching import engine
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
-from mpact.core.models import Language, Skill
+from mpact.core.models import CuratedSkill, Language, Skill
 from volunteers.models import VolunteerLanguage, VolunteerProfile
 
 logger = logging.getLogger(__name__)
@@ -30,16 +30,16 @@ TALKING_KINDS = {
     HelpRequest.Kind.PAPERWORK,
     HelpRequest.Kind.MONEY,
 }
-# The curated skill (volunteers.Skill slug) each kind of help asks for.
+# The curated skills each kind of help asks for (their slugs cannot be edited away).
 SKILLS_FOR_KIND = {
-    HelpRequest.Kind.LANGUAGE: {"taalmaatje"},
-    HelpRequest.Kind.BUDDY: {"gesprekken"},
-    HelpRequest.Kind.SOCIAL: {"gesprekken", "ouderen"},
-    HelpRequest.Kind.PAPERWORK: {"administratie"},
-    HelpRequest.Kind.MONEY: {"geld", "administratie"},
-    HelpRequest.Kind.YOUTH: {"jongeren"},
-    HelpRequest.Kind.VOLUNTEER_WORK: {"werk"},
-    HelpRequest.Kind.INFORMAL_CARE: {"ouderen"},
+    HelpRequest.Kind.LANGUAGE: {CuratedSkill.LANGUAGE_BUDDY},
+    HelpRequest.Kind.BUDDY: {CuratedSkill.CONVERSATION},
+    HelpRequest.Kind.SOCIAL: {CuratedSkill.CONVERSATION, CuratedSkill.ELDERLY},
+    HelpRequest.Kind.PAPERWORK: {CuratedSkill.PAPERWORK},
+    HelpRequest.Kind.MONEY: {CuratedSkill.MONEY, CuratedSkill.PAPERWORK},
+    HelpRequest.Kind.YOUTH: {CuratedSkill.YOUNG_PEOPLE},
+    HelpRequest.Kind.VOLUNTEER_WORK: {CuratedSkill.WORK},
+    HelpRequest.Kind.INFORMAL_CARE: {CuratedSkill.ELDERLY},
 }
 REQUEST, OPPORTUNITY = "request", "opportunity"  # the first part of an engine.Need id
 

@@ -217,3 +217,23 @@ def test_deleting_a_session_in_the_admin_keeps_the_next_session_right(coordinato
     )
     activity.refresh_from_db()
     assert activity.next_session_at is None
+
+
+def test_the_skills_the_matching_asks_for_cannot_be_edited_away(coordinator_client):
+    from mpact.core.models import CuratedSkill, Skill
+
+    # Every skill the matching keys on exists (volunteers/migrations/0002_curated_skills.py).
+    assert set(CuratedSkill.values) <= set(Skill.objects.values_list("slug", flat=True))
+    skill = Skill.objects.get(slug=CuratedSkill.LANGUAGE_BUDDY)
+    url = reverse("admin:core_skill_change", args=[skill.pk])
+    response = coordinator_client.post(
+        url, {"name_nl": "Taalmaatje", "name_en": "Language buddy", "slug": "iets-anders"}
+    )
+    assert response.status_code == 302
+    skill.refresh_from_db()
+    assert (skill.name_nl, skill.slug) == ("Taalmaatje", CuratedSkill.LANGUAGE_BUDDY)
+    delete = coordinator_client.post(
+        reverse("admin:core_skill_delete", args=[skill.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert Skill.objects.filter(pk=skill.pk).exists()

@@ -1,6 +1,6 @@
 """A GIN index over the Dutch full-text vector of activities, on PostgreSQL only.
 
-The expression is ACTIVITY_SEARCH_VECTOR itself, so searches built from it use the index.
+The expression is SEARCH_VECTOR itself, so searches built from it use the index.
 SQLite has no full-text type and uses the plain fallback of ActivityQuerySet.search.
 """
 
@@ -11,9 +11,9 @@ INDEX_NAME = "activity_search_dutch"
 
 
 def _index():
-    from initiatives.models import ACTIVITY_SEARCH_VECTOR
+    from initiatives.models import SEARCH_VECTOR
 
-    return GinIndex(ACTIVITY_SEARCH_VECTOR, name=INDEX_NAME)
+    return GinIndex(SEARCH_VECTOR, name=INDEX_NAME)
 
 
 def create_index(apps, schema_editor):

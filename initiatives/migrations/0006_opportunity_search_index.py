@@ -8,9 +8,9 @@ INDEX_NAME = "opportunity_search_dutch"
 
 
 def _index():
-    from initiatives.models import OPPORTUNITY_SEARCH_VECTOR
+    from initiatives.models import SEARCH_VECTOR
 
-    return GinIndex(OPPORTUNITY_SEARCH_VECTOR, name=INDEX_NAME)
+    return GinIndex(SEARCH_VECTOR, name=INDEX_NAME)
 
 
 def create_index(apps, schema_editor):

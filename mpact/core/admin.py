@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mpact.core.models import Language, Neighbourhood, Skill
+from mpact.core.models import CuratedSkill, Language, Neighbourhood, Skill
 
 
 @admin.register(Neighbourhood)
@@ -21,4 +21,18 @@ class LanguageAdmin(admin.ModelAdmin):
 class SkillAdmin(admin.ModelAdmin):
     list_display = ["name_nl", "name_en", "slug"]
     search_fields = ["name_nl", "name_en"]
-    prepopulated_fields = {"slug": ["name_nl"]}
+
+    # The slug is what profiles, opportunities and the matching key on: set once, on adding.
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"slug": ["name_nl"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.slug in CuratedSkill.values:
+            return False  # the matching asks for it (CuratedSkill)
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.exclude(slug__in=CuratedSkill.values))

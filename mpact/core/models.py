@@ -82,8 +82,22 @@ class Skill(BilingualName):
         verbose_name_plural = _("skills")
 
 
+class CuratedSkill(models.TextChoices):
+    """The skills the matching asks for by kind of help (matching/runs.py), by their slug: a
+    stable identifier. The admin shows a skill's slug read-only once it exists and will not
+    delete these, so that no edit can quietly switch a part of the matching off."""
+
+    LANGUAGE_BUDDY = "taalmaatje", _("Language buddy")
+    CONVERSATION = "gesprekken", _("Conversation and listening")
+    ELDERLY = "ouderen", _("Visiting elderly people")
+    PAPERWORK = "administratie", _("Help with letters and paperwork")
+    MONEY = "geld", _("Household finances")
+    YOUNG_PEOPLE = "jongeren", _("Working with young people")
+    WORK = "werk", _("Guidance towards work")
+
+
 class LanguageLevel(models.TextChoices):
-    """CEFR levels, and mother tongue above them. `rank` orders them for comparisons."""
+    """CEFR levels, and mother tongue above them, in order (LEVEL_RANK)."""
 
     A1 = "A1", _("A1 (beginner)")
     A2 = "A2", _("A2 (elementary)")
@@ -93,9 +107,9 @@ class LanguageLevel(models.TextChoices):
     C2 = "C2", _("C2 (proficient)")
     NATIVE = "native", _("Mother tongue")
 
-    @classmethod
-    def rank(cls, level: str) -> int:
-        return [choice.value for choice in cls].index(level) + 1 if level else 0
+
+# Each level's rank, 1 (A1) to 7 (mother tongue), for comparing levels (the matching engine).
+LEVEL_RANK = {level: rank for rank, level in enumerate(LanguageLevel.values, start=1)}
 
 
 class Weekday(models.IntegerChoices):

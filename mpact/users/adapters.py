@@ -5,9 +5,6 @@ from django.utils.translation import get_language
 class AccountAdapter(DefaultAccountAdapter):
     """The one place where allauth is adapted to M-Pact."""
 
-    def is_open_for_signup(self, request):
-        return True
-
     def save_user(self, request, user, form, commit=True):
         # Remember the language the person signed up in: e-mails to them use it.
         user.language = get_language() or ""

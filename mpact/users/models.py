@@ -58,12 +58,3 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.name or self.first_name or self.email.split("@")[0]
-
-    @property
-    def is_coordinator(self) -> bool:
-        """Coordinators work in the admin: staff who are in the coordinators group."""
-        if not (self.is_active and self.is_staff):
-            return False
-        if self.is_superuser:
-            return True
-        return self.groups.filter(name=COORDINATORS_GROUP).exists()
