@@ -157,7 +157,7 @@ def test_the_workflow_is_declared_once_on_the_model():
         Status.CLOSED: set(),
         Status.WITHDRAWN: set(),
     }
-    from matching.admin import workflow_actions_for
+    from matching.admin.workflow import workflow_actions_for
 
     buttons = {status: workflow_actions_for(HelpRequest(status=status)) for status in Status.values}
     assert buttons == {
