@@ -7,16 +7,16 @@ app_name = "initiatives"
 urlpatterns = [
     path("activiteiten/", views.activity_list, name="activity_list"),
     path("activiteiten/<int:pk>/", views.activity_detail, name="activity_detail"),
-    path("sessies/<int:pk>/aanmelden/", views.session_signup, name="session_signup"),
-    path("sessies/<int:pk>/agenda.ics", views.session_calendar, name="session_calendar"),
-    path("aanmelding/<str:token>/", views.signup_status, name="signup_status"),
-    path("aanmelding/<str:token>/annuleren/", views.signup_cancel, name="signup_cancel"),
+    path("bijeenkomsten/<int:pk>/aanmelden/", views.session_signup, name="session_signup"),
+    path("bijeenkomsten/<int:pk>/agenda.ics", views.session_calendar, name="session_calendar"),
+    path("aanmeldingen/<str:token>/", views.signup_status, name="signup_status"),
+    path("aanmeldingen/<str:token>/annuleren/", views.signup_cancel, name="signup_cancel"),
     path("mijn-aanmeldingen/", views.my_signups, name="my_signups"),
     path("vacatures/", views.opportunity_list, name="opportunity_list"),
     path("vacatures/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("organisaties/aanmelden/", views.organisation_register, name="organisation_register"),
     path("organisaties/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
-    path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("uitnodigingen/<str:token>/", views.invitation_accept, name="invitation_accept"),
     # An organisation's own pages
     path("beheer/<slug:slug>/", manage_views.dashboard, name="manage_dashboard"),
     path(
@@ -66,12 +66,12 @@ urlpatterns = [
         name="manage_activity_edit",
     ),
     path(
-        "beheer/<slug:slug>/activiteiten/<int:activity_pk>/sessies/nieuw/",
+        "beheer/<slug:slug>/activiteiten/<int:activity_pk>/bijeenkomsten/nieuw/",
         manage_views.session_form,
         name="manage_session_create",
     ),
     path(
-        "beheer/<slug:slug>/activiteiten/<int:activity_pk>/sessies/<int:pk>/",
+        "beheer/<slug:slug>/activiteiten/<int:activity_pk>/bijeenkomsten/<int:pk>/",
         manage_views.session_form,
         name="manage_session_edit",
     ),

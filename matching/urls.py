@@ -5,19 +5,22 @@ from matching import views
 app_name = "matching"
 
 urlpatterns = [
-    path("hulp-vragen/", views.help_request_create, name="help_request_create"),
-    path("hulpvraag/<str:token>/", views.help_request_status, name="help_request_status"),
+    # nieuw/ before <token>/: the form to ask is not a request's signed address.
+    path("hulpvragen/nieuw/", views.help_request_create, name="help_request_create"),
+    path("hulpvragen/<str:token>/", views.help_request_status, name="help_request_status"),
     path("mijn-hulpvragen/", views.my_help_requests, name="my_help_requests"),
-    path("voorstel/<str:token>/", views.suggestion_answer, name="suggestion_answer"),
+    path("voorstellen/<str:token>/", views.suggestion_answer, name="suggestion_answer"),
     path("vrijwilliger/voorstellen/<int:pk>/", views.suggestion_detail, name="suggestion_detail"),
     path(
-        "vrijwilliger/kansen/<int:pk>/niet-voor-mij/",
+        "vrijwilliger/voorstellen/<int:pk>/niet-voor-mij/",
         views.opportunity_suggestion_decline,
         name="opportunity_suggestion_decline",
     ),
-    path("kansen-mail/uit/<str:token>/", views.opportunity_email_off, name="opportunity_email_off"),
     path(
-        "beheer/<slug:slug>/ondersteuning/",
+        "vacatures-mail/uit/<str:token>/", views.opportunity_email_off, name="opportunity_email_off"
+    ),
+    path(
+        "beheer/<slug:slug>/hulpvragen/nieuw/",
         views.organisation_help_request,
         name="organisation_help_request",
     ),

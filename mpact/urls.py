@@ -1,3 +1,28 @@
+"""The site's addresses: one vocabulary in plain Dutch.
+
+- One word per thing: the Dutch name the site gives it (a Session is a bijeenkomst, an
+  Opportunity a vacature, a MatchSuggestion a voorstel, a Notification a melding), in the
+  plural: activiteiten/ is the list, activiteiten/<pk>/ one of them, and so are the signed
+  links in e-mails (hulpvragen/<token>/, aanmeldingen/<token>/, voorstellen/<token>/). Only
+  what someone has one of is singular: vrijwilliger/profiel/, vacatures-mail/.
+- Adding one is <things>/nieuw/ (hulpvragen/nieuw/, beheer/<organisation>/vacatures/nieuw/);
+  aanmelden/ signs something that exists up (yourself for a bijeenkomst, your organisation).
+- Doing something to one (or to the list) is one more segment after it: a verb in the
+  infinitive (aanmeldingen/<token>/annuleren/, also aanmelden, kopieren, verwijderen) or the
+  state it ends in (meldingen/gelezen/, niet-voor-mij, status). One exception: the weekly
+  e-mail's switch-off is vacatures-mail/uit/<token>/, the token (whose e-mail) last.
+- Whose it is: mijn-<things>/ is a logged-in person's own list, vrijwilliger/ their volunteer
+  page (singular: it is theirs alone), beheer/<organisation>/ an organisation's own pages.
+- Words in one segment are joined by hyphens, each in the form it has alone (mijn-hulpvragen,
+  vacatures-mail, niet-voor-mij); lower case, no accents.
+- Addresses for machines rather than people keep their usual names: health/, csp-report/,
+  i18n/setlang/, media/; allauth's accounts/ and the admin are the libraries'.
+- An address never just disappears: when one moves, its old route goes into mpact/redirects.py.
+
+tests/test_url_vocabulary.py holds the allowed words and fails on a new word that is not
+among them.
+"""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -21,6 +46,7 @@ urlpatterns = [
     path("", include("initiatives.urls")),
     path("", include("volunteers.urls")),
     path("", include("matching.urls")),
+    path("", include("mpact.redirects")),  # old addresses, answered with permanent redirects
     # Uploaded activity images. Small deployments let Django serve them; behind a proxy that
     # serves MEDIA_ROOT itself, this route is simply never reached.
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),

@@ -190,7 +190,7 @@ def test_signup_confirmation_is_delivered_by_the_worker_after_commit(worker, tas
     # The links are signed with a timestamp: compare what they name, not their text (the
     # second may have ticked over since the e-mail was written).
     for purpose, route in [(services.CANCEL_SALT, "cancel"), (services.VIEW_SALT, "status")]:
-        prefix = f"{settings.SITE_URL}/aanmelding/"
+        prefix = f"{settings.SITE_URL}/aanmeldingen/"
         [token] = [
             line.removeprefix(prefix).split("/")[0]
             for line in message.body.split()

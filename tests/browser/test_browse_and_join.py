@@ -31,7 +31,7 @@ def count_text(number):
 
 
 def signup_href(session):
-    return f"/sessies/{session.pk}/aanmelden/"
+    return f"/bijeenkomsten/{session.pk}/aanmelden/"
 
 
 def filter_form(page):
@@ -98,7 +98,7 @@ def test_visitor_filters_opens_an_activity_and_signs_up_as_a_guest(page, catalog
 
     fill_guest_form(page, name="Fatima El Amrani", email="Fatima@Example.org")
 
-    assert re.search(r"/aanmelding/[^/]+/$", page.url), page.url
+    assert re.search(r"/aanmeldingen/[^/]+/$", page.url), page.url
     expect(page.get_by_role("heading", level=1)).to_have_text(SIGNED_UP)
     expect(page.locator("main")).to_contain_text("Fatima El Amrani")
     expect(page.locator("main")).to_contain_text("fatima@example.org")
@@ -140,7 +140,7 @@ def test_full_session_offers_the_waiting_list_and_a_guest_joins_it(page, catalog
     expect(page.get_by_role("heading", level=1)).to_have_text(WAITING_LIST)
     fill_guest_form(page, name="Bram de Wit", email="bram@example.org")
 
-    assert re.search(r"/aanmelding/[^/]+/$", page.url), page.url
+    assert re.search(r"/aanmeldingen/[^/]+/$", page.url), page.url
     expect(page.get_by_role("heading", level=1)).to_have_text(WAITING_LIST)
     signup = SignUp.objects.get(email="bram@example.org")
     assert signup.status == SignUp.Status.WAITLISTED

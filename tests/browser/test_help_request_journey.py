@@ -52,14 +52,14 @@ from tests.factories import (
 pytestmark = pytest.mark.browser
 
 Status = HelpRequest.Status
-ASK_URL = "/hulp-vragen/"
+ASK_URL = "/hulpvragen/nieuw/"
 MY_REQUESTS_URL = "/mijn-hulpvragen/"
 ORG_SLUG = "buurthuis-de-boog"
-SUPPORT_URL = f"/beheer/{ORG_SLUG}/ondersteuning/"
+SUPPORT_URL = f"/beheer/{ORG_SLUG}/hulpvragen/nieuw/"
 ADMIN_URL = f"/{settings.ADMIN_URL}"
 QUEUE_URL = f"{ADMIN_URL}matching/helprequest/"
 PARTICIPANTS_URL = f"{ADMIN_URL}matching/participant/"
-STATUS_PATH = re.compile(r"/hulpvraag/[^/]+/$")
+STATUS_PATH = re.compile(r"/hulpvragen/[^/]+/$")
 
 NEW = re.compile(r"^\s*(new|nieuw)\s*$", re.I)
 IN_INTAKE = re.compile(r"^\s*(in intake|in behandeling|intake)\s*$", re.I)
@@ -530,7 +530,7 @@ def test_my_help_requests_are_accessible(page, live_server, neighbourhood_help, 
     rows = page.locator("main ul li")
     expect(rows).to_have_count(2)
     # Each row links to its request's status page (the signed token differs per rendering).
-    links = page.locator('main ul li a[href^="/hulpvraag/"]')
+    links = page.locator('main ul li a[href^="/hulpvragen/"]')
     expect(links).to_have_count(2)
     requests_linked = {
         services.help_request_from_token(href.split("/")[2])

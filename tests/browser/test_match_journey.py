@@ -261,7 +261,7 @@ def test_coordinator_offers_a_match_and_the_volunteer_accepts_it(
     assert data.best.approved_at is not None
     offered = Notification.objects.get(user=fatima, kind="match_offered")
     assert "Samira" in offered.body
-    token = re.fullmatch(r"/voorstel/([^/]+)/", offered.link)  # the signed link to answer
+    token = re.fullmatch(r"/voorstellen/([^/]+)/", offered.link)  # the signed link to answer
     assert token and suggestion_from_token(token.group(1)) == data.best, offered.link
     assert fatima.email in [address for message in mail.outbox for address in message.to]
     assert not Notification.objects.filter(user=data.jan.user).exists()

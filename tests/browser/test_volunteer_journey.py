@@ -864,14 +864,14 @@ def test_manage_activity_forms_are_accessible(admin_page, volunteering, axe):
     axe(page)
     page.goto(f"{MANAGE_URL}activiteiten/{volunteering.activity.pk}/")
     expect(page.locator("input[name=title]")).to_have_value(volunteering.activity.title)
-    expect(page.locator("main ul li a[href*='/sessies/']")).to_have_count(2)
+    expect(page.locator("main ul li a[href*='/bijeenkomsten/']")).to_have_count(2)
     axe(page)
 
 
 def test_manage_session_forms_are_accessible(admin_page, volunteering, axe):
     page = admin_page
     activity = volunteering.activity
-    page.goto(f"{MANAGE_URL}activiteiten/{activity.pk}/sessies/nieuw/")
+    page.goto(f"{MANAGE_URL}activiteiten/{activity.pk}/bijeenkomsten/nieuw/")
     expect(page.locator("input[name=starts_at]")).to_be_visible()
     axe(page)
     form = page.locator("main form[method=post]")
@@ -879,7 +879,8 @@ def test_manage_session_forms_are_accessible(admin_page, volunteering, axe):
     submit(page, form)
     expect(page.locator("#id_starts_at_error")).to_be_visible()
     axe(page)
-    page.goto(f"{MANAGE_URL}activiteiten/{activity.pk}/sessies/{volunteering.sessions[0].pk}/")
+    session_pk = volunteering.sessions[0].pk
+    page.goto(f"{MANAGE_URL}activiteiten/{activity.pk}/bijeenkomsten/{session_pk}/")
     expect(page.locator("input[name=capacity]")).to_have_value("12")
     axe(page)
 
