@@ -260,3 +260,65 @@ def test_reasons_in_words():
     text = ", ".join(reasons)
     assert "ar (C1)" in text and "19" in text and "km" in text
     assert points > 0
+
+
+# --- The optimum over every feasible pair, not only the top-k candidates -----------------------
+
+
+@st.composite
+def pricing_instances(draw):
+    volunteer_ids = list(range(1, draw(st.integers(1, 5)) + 1))
+    need_ids = list(range(101, 101 + draw(st.integers(1, 3))))
+    return draw(volunteers(volunteer_ids)), draw(needs(need_ids, volunteer_ids))
+
+
+def every_feasible_pair(vols, need_list):
+    """Written out independently of the engine's candidate search: every pair that passes the
+    hard rules, with its score."""
+    return [
+        engine.Candidate(need.id, volunteer.id, engine.score(volunteer, need)[0], ())
+        for need in need_list
+        for volunteer in vols
+        if not breaks_a_hard_rule(volunteer, need) and engine.score(volunteer, need)[0] > 0
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pricing_instances(), st.integers(1, 2))
+def test_the_total_is_the_optimum_over_every_feasible_pair_even_from_top_1(instance, top_k):
+    vols, need_list = instance
+    chosen, certificate = engine.optimise(vols, need_list, top_k=top_k)
+    capacity = {v.id: v.capacity for v in vols}
+    places = {n.id: n.places for n in need_list}
+    best = brute_force_best(every_feasible_pair(vols, need_list), capacity, places)
+    assert sum(c.score for c in chosen) == best
+    assert certificate.total == best and certificate.bound == best and certificate.is_optimal
+    # Nothing broken on the way: hard rules, capacities, places, each pair once.
+    by_id = {v.id: v for v in vols}
+    need_by_id = {n.id: n for n in need_list}
+    assert len({(c.need_id, c.volunteer_id) for c in chosen}) == len(chosen)
+    for c in chosen:
+        assert not breaks_a_hard_rule(by_id[c.volunteer_id], need_by_id[c.need_id])
+    for vid, cap in capacity.items():
+        assert sum(c.volunteer_id == vid for c in chosen) <= cap
+    for nid, count in places.items():
+        assert sum(c.need_id == nid for c in chosen) <= count
+
+
+def test_the_pricing_finds_what_the_top_1_graph_misses():
+    """Two needs both like volunteer A best; B is only second best for the first need, so the
+    top-1 graph has no room for the first: the optimum needs a pair the pricing adds."""
+    near = dict(lat=52.22, lon=6.89)
+    a = engine.Volunteer(id=1, languages={"nl": "native"}, capacity=1, **near)
+    b = engine.Volunteer(id=2, languages={"nl": "B1"}, capacity=1, **near)
+    first = engine.Need(id=("request", 1), languages={"nl": "native"}, **near)
+    second = engine.Need(id=("request", 2), languages={"nl": "native"}, waiting_days=40, **near)
+    chosen, certificate = engine.optimise([a, b], [first, second], top_k=1)
+    assert {(c.need_id, c.volunteer_id) for c in chosen} == {
+        (("request", 2), 1),
+        (("request", 1), 2),
+    }
+    assert certificate.rounds >= 2 and certificate.pairs_added >= 1
+    capacity, places = {1: 1, 2: 1}, {first.id: 1, second.id: 1}
+    best = brute_force_best(every_feasible_pair([a, b], [first, second]), capacity, places)
+    assert certificate.total == certificate.bound == best
