@@ -441,54 +441,91 @@ class Certificate:
 
 
 def optimise(
-    volunteers, needs, *, top_k: int = 10, max_rounds: int = 100
+    volunteers, needs, *, top_k: int = 10, keep: int = 200, max_rounds: int = 200
 ) -> tuple[list[Candidate], Certificate]:
     """The assignment with the highest total score over every feasible pair, and the proof.
 
-    Starts from each need's `top_k` best volunteers (a sparse graph that usually holds the
-    optimum), then adds what the pricing finds. Capacities are the volunteers' `capacity` and
-    the needs' `places`. The chosen pairs come without reasons (word them afterwards)."""
+    Scores each need against every volunteer once, keeping its `keep` best feasible pairs and
+    the best score among the rest. The flow starts from each need's `top_k` best; each round
+    prices the kept pairs against the flow's potentials and adds, per need, at most `top_k`
+    with the largest gain. A need whose unkept pairs could still gain (their best score beats
+    what the potentials charge) is scored again and keeps more. Capacities are the volunteers'
+    `capacity` and the needs' `places`. The chosen pairs come without reasons."""
     pool = VolunteerPool(volunteers)
     needs = [need for need in needs if need.places > 0]
     if not pool.volunteers or not needs:
         return [], Certificate(0, 0, 0, 0, 0)
+    per_round = max(top_k, 1)
+    kept = [_keep(pool, need, keep) for need in needs]  # (indices, points, best of the rest)
+    priced = sum(len(indices) for indices, _points, _rest in kept)
     known = {}  # (need index, volunteer index) -> score
-    for n, need in enumerate(needs):
-        for candidate in pool.top(need, max(top_k, 1), explain=False):
-            if candidate.score > 0:
-                known[n, pool.position[candidate.volunteer_id]] = candidate.score
-    priced = added = 0
+    for n, (indices, points, _rest) in enumerate(kept):
+        for v, p in zip(indices[:per_round], points[:per_round], strict=True):
+            known[n, int(v)] = int(p)
+    added = 0
     for rounds in range(1, max_rounds + 1):
         flow = _PairFlow(needs, pool, known)
         potential_need, potential_volunteer = flow.potentials()
-        improving, checked, bound_gap = [], 0, 0
-        for n, need in enumerate(needs):
-            passes, points = pool.scores(need)
-            feasible = passes & (points > 0)
-            checked += int(feasible.sum())
-            # What the potentials charge for pairing this need with each volunteer.
-            gain = points - (potential_need[n] - potential_volunteer)
-            better = np.flatnonzero(feasible & (gain > 0))
-            for v in better:
-                if (n, int(v)) not in known:
-                    improving.append((n, int(v), int(points[v])))
-                    bound_gap += int(gain[v])
-        priced += checked
+        highest_volunteer = int(potential_volunteer.max())
+        improving = []
+        for n in range(len(needs)):
+            chance, gain = _chances(n, kept[n], potential_need, potential_volunteer, known)
+            indices, points, rest = kept[n]
+            priced += len(indices)
+            if len(chance) < per_round and rest - potential_need[n] + highest_volunteer > 0:
+                # The kept pairs are nearly used up and those not kept could gain too: score
+                # the need again and keep more.
+                kept[n] = _keep(pool, needs[n], 4 * max(len(indices), keep))
+                chance, gain = _chances(n, kept[n], potential_need, potential_volunteer, known)
+                indices, points, rest = kept[n]
+                priced += len(indices)
+            for i in _best(chance, gain[chance], indices, pool, per_round):
+                improving.append((n, int(indices[i]), int(points[i])))
         if not improving:
             chosen = flow.chosen()
-            total = sum(known[pair] for pair in chosen)
-            bound = flow.dual_bound()
             return (
                 [
                     Candidate(needs[n].id, pool.volunteers[v].id, known[n, v], ())
                     for n, v in sorted(chosen)
                 ],
-                Certificate(rounds, priced, added, bound, total),
+                Certificate(
+                    rounds, priced, added, flow.dual_bound(), sum(known[p] for p in chosen)
+                ),
             )
         for n, v, points in improving:
             known[n, v] = points
         added += len(improving)
     raise RuntimeError(f"the pricing did not settle in {max_rounds} rounds")
+
+
+def _chances(n, kept, potential_need, potential_volunteer, known):
+    """Positions in need n's kept pairs whose gain against the potentials is positive and
+    that the flow does not have yet, and every kept pair's gain."""
+    indices, points, _rest = kept
+    gain = points - (potential_need[n] - potential_volunteer[indices])
+    chance = [i for i in np.flatnonzero(gain > 0) if (n, int(indices[i])) not in known]
+    return np.array(chance, dtype=np.int64), gain
+
+
+def _keep(pool, need, count):
+    """A need's `count` best feasible volunteers (indices, points; best first, ties: lower id)
+    and the best score among the feasible ones not kept (0 when all are kept)."""
+    passes, points = pool.scores(need)
+    feasible = np.flatnonzero(passes & (points > 0))
+    order = np.lexsort((pool.ids[feasible], -points[feasible]))
+    feasible = feasible[order]
+    rest = int(points[feasible[count]]) if len(feasible) > count else 0
+    feasible = feasible[:count]
+    return feasible, points[feasible].astype(np.int64), rest
+
+
+def _best(positions, values, indices, pool, count):
+    """Of `positions` (into a need's kept `indices`), the `count` with the highest values
+    (ties: the lower volunteer id first)."""
+    if not len(positions):
+        return positions
+    order = np.lexsort((pool.ids[indices[positions]], -values))[:count]
+    return positions[order]
 
 
 class _PairFlow:
@@ -562,24 +599,34 @@ class _PairFlow:
         return [pair for pair, is_used in zip(self.pairs, used, strict=True) if is_used]
 
     def _node_potential(self) -> np.ndarray:
-        """Shortest distances in the residual network from a root joined to every node at no
-        cost (Bellman-Ford, one vector relaxation per round): reduced costs of residual arcs
-        are then never negative, the optimality condition of the flow."""
+        """Node potentials that certify the flow (no residual arc with a negative reduced
+        cost) and price pairs tightly: each need's potential is as high as the flow allows
+        (shortest distances from the sink: about its weakest pair's score when full, 0 when
+        places are free), each volunteer's as low as it allows (0 while they have room, less
+        when the score of a pair they are in says so)."""
         if self._potential is None:
             forward = self.flows < self.capacities
             backward = self.flows > 0
             tails = np.concatenate([self.tails[forward], self.heads[backward]])
             heads = np.concatenate([self.heads[forward], self.tails[backward]])
             costs = np.concatenate([self.costs[forward], -self.costs[backward]])
-            distance = np.zeros(self.node_count, dtype=np.int64)
+            far = np.int64(2**40)  # not reachable from the sink: no cycle can use the node
+            distance = np.full(self.node_count, far, dtype=np.int64)
+            distance[self.sink] = 0
             for _ in range(self.node_count + 1):
                 relaxed = distance.copy()
-                np.minimum.at(relaxed, heads, distance[tails] + costs)
+                np.minimum.at(relaxed, heads, np.minimum(distance[tails] + costs, far))
                 if np.array_equal(relaxed, distance):
                     break
                 distance = relaxed
             else:
                 raise RuntimeError("negative cycle in an optimal flow's residual network")
+            # Lower each volunteer to the least its own arcs allow (y(tail) >= y(head) - cost).
+            lowest = np.full(self.node_count, -far, dtype=np.int64)
+            np.maximum.at(lowest, tails, distance[heads] - costs)
+            volunteers = self.volunteer_node
+            bound = np.where(lowest[volunteers] > -far, lowest[volunteers], 0)
+            distance[volunteers] = np.minimum(distance[volunteers], bound)
             self._potential = distance
         return self._potential
 
