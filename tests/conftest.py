@@ -8,24 +8,27 @@ from django.db import connection
 from django.utils import timezone
 
 from initiatives import services
-from initiatives.models import Activity, Invitation, Opportunity
-from matching.models import MatchSuggestion, Referral
-from mpact.users.models import COORDINATORS_GROUP
-from mpact.users.roles import coordinators_group_sync
-from tests.factories import (
+from initiatives.models import Activity, Opportunity
+from mpact.factories import (
     ActivityFactory,
     AgencyFactory,
     HelpRequestFactory,
     HoursEntryFactory,
+    InvitationFactory,
+    MatchSuggestionFactory,
     MembershipFactory,
     OpportunityFactory,
+    OpportunitySuggestionFactory,
     OrganisationFactory,
+    ReferralFactory,
     ResponseFactory,
     SessionFactory,
     SignUpFactory,
     UserFactory,
     VolunteerProfileFactory,
 )
+from mpact.users.models import COORDINATORS_GROUP
+from mpact.users.roles import coordinators_group_sync
 
 
 def pytest_collection_modifyitems(config, items):
@@ -74,9 +77,26 @@ def organisation(db):
 
 
 @pytest.fixture
-def org_member(organisation):
+def org_admin(organisation):
+    """An administrator of the organisation: its pages, and inviting and removing members."""
     user = UserFactory(email="member@example.org", name="Olaf Organisatie")
-    MembershipFactory(organisation=organisation, user=user)
+    MembershipFactory(organisation=organisation, user=user)  # an administrator
+    return user
+
+
+@pytest.fixture
+def org_member(org_admin):
+    """The organisation's administrator (org_admin), under the name most tests use: what they
+    do needs an administrator. The member who is not one is org_plain_member."""
+    return org_admin
+
+
+@pytest.fixture
+def org_plain_member(organisation):
+    """A member who is not an administrator: the organisation's pages, but no inviting or
+    removing members."""
+    user = UserFactory(email="plain-member@example.org", name="Pim Lid")
+    MembershipFactory(organisation=organisation, user=user, plain_member=True)
     return user
 
 
@@ -107,7 +127,7 @@ def coordinator_client(client, coordinator):
 
 
 @pytest.fixture
-def objects(db, organisation, org_member, resident):
+def objects(db, organisation, org_admin, org_plain_member, resident):
     activity = ActivityFactory(organisation=organisation)
     session = SessionFactory(activity=activity)
     unapproved = ActivityFactory(organisation=OrganisationFactory(approved_at=None))
@@ -115,16 +135,16 @@ def objects(db, organisation, org_member, resident):
     volunteer = VolunteerProfileFactory()
     response = ResponseFactory(opportunity=opportunity, volunteer=volunteer.user)
     help_request = HelpRequestFactory(status="in_intake")
-    invitation = Invitation.objects.create(
-        organisation=organisation, email="new@example.org", invited_by=org_member
+    invitation = InvitationFactory(
+        organisation=organisation, email="new@example.org", invited_by=org_admin
     )
     resident_profile = VolunteerProfileFactory(user=resident)
-    offer = MatchSuggestion.objects.create(
+    offer = MatchSuggestionFactory(
         help_request=help_request,
         volunteer=resident_profile,
         score=500,
         reasons=["spreekt ar (C1)"],
-        status="approved",
+        approved=True,
     )
     return {
         "organisation": organisation,
@@ -136,17 +156,18 @@ def objects(db, organisation, org_member, resident):
         "other_organisation": OrganisationFactory(),
         "response": response,
         "hours": HoursEntryFactory(volunteer=volunteer.user, opportunity=opportunity),
-        "membership": organisation.memberships.get(user=org_member),
+        # The plain member's: the one an administrator may remove.
+        "membership": organisation.memberships.get(user=org_plain_member),
         "invitation_token": signing.dumps(invitation.pk, salt=services.INVITATION_SALT),
         "visible_profile": volunteer,
         "help_request": help_request,
         "offer": offer,
         "offer_token": signing.dumps(offer.pk, salt="matching.suggestion.answer"),
-        "opportunity_suggestion": MatchSuggestion.objects.create(
+        "opportunity_suggestion": OpportunitySuggestionFactory(
             opportunity=opportunity, volunteer=resident_profile, score=400, reasons=["5.0 km"]
         ),
         "email_off_token": signing.dumps(resident.pk, salt="matching.opportunity_email.off"),
-        "referral": Referral.objects.create(
+        "referral": ReferralFactory(
             help_request=help_request,
             agency=AgencyFactory(),
             reason="Advies",

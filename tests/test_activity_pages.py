@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Activity, SignUp
-from mpact.notifications.models import Notification
-from tests.factories import (
+from mpact.factories import (
     ActivityFactory,
     LanguageFactory,
     NeighbourhoodFactory,
     SessionFactory,
     SignUpFactory,
 )
+from mpact.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("initiatives:activity_list")

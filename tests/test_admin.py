@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Organisation, Session, SignUp
+from mpact.factories import OrganisationFactory, SessionFactory, SignUpFactory
 from mpact.notifications.models import Notification
-from tests.factories import OrganisationFactory, SessionFactory, SignUpFactory
 
 pytestmark = pytest.mark.django_db
 

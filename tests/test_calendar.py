@@ -14,9 +14,9 @@ from icalendar import Calendar
 
 from initiatives import services
 from initiatives.calendar import session_ics
+from mpact.factories import SessionFactory
 from mpact.notifications.delivery import notification_email
 from mpact.notifications.models import Notification
-from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.factories import SessionFactory
+from mpact.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 

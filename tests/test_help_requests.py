@@ -18,8 +18,7 @@ from matching.models import (
     Referral,
     StatusChange,
 )
-from mpact.notifications.models import Notification
-from tests.factories import (
+from mpact.factories import (
     AgencyFactory,
     HelpRequestFactory,
     LanguageFactory,
@@ -27,6 +26,7 @@ from tests.factories import (
     ParticipantFactory,
     UserFactory,
 )
+from mpact.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 Status = HelpRequest.Status

@@ -42,9 +42,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from mpact import submissions
+from mpact.factories import UserFactory
 from mpact.notifications.delivery import DeliveryFailed, notification_deliver
 from mpact.notifications.models import Notification
-from tests.factories import UserFactory
 from tests.test_urls_permissions import ROLES, TABLE
 
 GENERATED_PER_FIELD = int(os.environ.get("HOSTILE_EXAMPLES", "2"))

@@ -26,10 +26,7 @@ import initiatives.filters
 from initiatives.models import Activity, HoursEntry, Invitation, Organisation, Response, Session
 from matching.models import HelpRequest
 from mpact import exports, submissions
-from mpact.forms import InputGuardMixin
-from mpact.models import Submission
-from mpact.notifications.models import Notification
-from tests.factories import (
+from mpact.factories import (
     ActivityFactory,
     MembershipFactory,
     NeighbourhoodFactory,
@@ -40,6 +37,9 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
+from mpact.forms import InputGuardMixin
+from mpact.models import Submission
+from mpact.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

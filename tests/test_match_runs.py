@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from matching import runs
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
-from tests.factories import (
+from mpact.factories import (
     HelpRequestFactory,
     LanguageFactory,
     NeighbourhoodFactory,
@@ -328,8 +328,8 @@ def test_when_one_of_two_offered_volunteers_says_yes_the_other_is_told(world, co
 
 def test_coordinators_are_told_what_a_run_left_to_review(world, coordinator):
     from matching.services import help_request_assign
+    from mpact.factories import UserFactory
     from mpact.notifications.models import Notification
-    from tests.factories import UserFactory
 
     colleague = UserFactory(is_staff=True)  # assigned, not in the coordinators group
     runs.match_run_execute()  # the request is nobody's yet: every coordinator hears of it

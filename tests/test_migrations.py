@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.factories import HoursEntryFactory
+from mpact.factories import HoursEntryFactory
 
 BEFORE_THE_MOVE = [
     ("initiatives", "0009_activity_next_session"),

@@ -20,8 +20,7 @@ from matching.suggestions import (
     opportunity_suggestions_settle,
     suggestion_approve,
 )
-from mpact.notifications.models import Notification
-from tests.factories import (
+from mpact.factories import (
     HelpRequestFactory,
     LanguageFactory,
     NeighbourhoodFactory,
@@ -32,6 +31,7 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
+from mpact.notifications.models import Notification
 from volunteers.models import VolunteerLanguage
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from initiatives import services
-from tests.factories import SessionFactory
+from mpact.factories import SessionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 LIST = reverse("initiatives:activity_list")
@@ -73,7 +73,7 @@ def test_a_page_with_a_message_is_not_shared(client):
 
 def test_an_opportunity_page_is_shared_but_a_draft_never(client, django_assert_num_queries):
     from initiatives.models import Opportunity
-    from tests.factories import OpportunityFactory
+    from mpact.factories import OpportunityFactory
 
     opportunity = OpportunityFactory()
     client.get(opportunity.get_absolute_url())

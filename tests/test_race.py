@@ -13,9 +13,9 @@ from django.db import connection
 
 from initiatives import services
 from initiatives.models import Session, SignUp
+from mpact.factories import SessionFactory
 from mpact.notifications import tasks as notification_tasks
 from mpact.notifications.models import Notification
-from tests.factories import SessionFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

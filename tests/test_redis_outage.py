@@ -68,10 +68,10 @@ from initiatives.models import SignUp
 from matching.models import HelpRequest
 from mpact import cache_backends
 from mpact.celery import app
+from mpact.factories import OpportunityFactory, SessionFactory, SignUpFactory
 from mpact.notifications import tasks as notification_tasks
 from mpact.notifications.models import Notification
 from mpact.notifications.tasks import deliver_notification, sweep_undelivered
-from tests.factories import OpportunityFactory, SessionFactory, SignUpFactory
 
 REDIS_SERVER = shutil.which("redis-server")
 if REDIS_SERVER is None:
@@ -90,7 +90,7 @@ pytestmark = [
     ),
 ]
 
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+PASSWORD = "correct-horse-battery"  # mpact.factories.UserFactory's
 STOPPED_ALLOWED = 3.0  # seconds a request may take while Redis is stopped
 FROZEN_ALLOWED = 10.0  # ... and while it is frozen
 HUNG = 30.0  # a request that has not answered by now never will

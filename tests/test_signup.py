@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Activity, Session, SignUp
+from mpact.factories import SessionFactory, SignUpFactory, UserFactory
 from mpact.notifications.models import Notification
-from tests.factories import SessionFactory, SignUpFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

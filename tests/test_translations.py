@@ -22,8 +22,8 @@ from django.utils import translation
 
 from initiatives import services
 from initiatives.models import Activity
+from mpact.factories import ActivityFactory, SessionFactory
 from mpact.notifications.models import Notification
-from tests.factories import ActivityFactory, SessionFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = BASE_DIR / "locale"

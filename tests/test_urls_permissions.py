@@ -8,21 +8,28 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from initiatives import services
+from initiatives.models import Invitation, Membership
 from matching import services as services_matching
 
-ROLES = ["anonymous", "resident", "org_member", "coordinator"]
+# The personas (fixtures in tests/conftest.py): an organisation's administrator and a member
+# who is not one are tried separately; both are members of `objects["organisation"]`.
+ROLES = ["anonymous", "resident", "org_admin", "org_plain_member", "coordinator"]
 LOGIN = 302  # redirected to the login page
 
 
-def status(anonymous, resident, org_member, coordinator):
-    return dict(zip(ROLES, [anonymous, resident, org_member, coordinator], strict=True))
+def status(anonymous, resident, org_admin, org_plain_member, coordinator):
+    return dict(
+        zip(ROLES, [anonymous, resident, org_admin, org_plain_member, coordinator], strict=True)
+    )
 
 
-ALL_200 = status(200, 200, 200, 200)
-MEMBERS_ONLY = status(LOGIN, 200, 200, 200)
-ADMIN_ONLY = status(LOGIN, 404, 404, 200)  # the admin does not exist for non-staff
-GUESTS_ONLY = status(200, 302, 302, 302)
-OWN_ORG_ONLY = status(LOGIN, 404, 200, 404)  # a logged-in person is sent on from login/sign-up
+ALL_200 = status(200, 200, 200, 200, 200)
+MEMBERS_ONLY = status(LOGIN, 200, 200, 200, 200)
+ADMIN_ONLY = status(LOGIN, 404, 404, 404, 200)  # the admin does not exist for non-staff
+GUESTS_ONLY = status(200, 302, 302, 302, 302)  # a logged-in person is sent on from login/sign-up
+# An organisation's own pages: every member, administrator or not (only administrators invite
+# and remove members: ORGANISATION_ADMIN_ACTIONS below).
+OWN_ORG_ONLY = status(LOGIN, 404, 200, 200, 404)
 
 # (label, URL name, how to build its arguments from the `objects` fixture, expected statuses)
 TABLE = [
@@ -30,29 +37,29 @@ TABLE = [
     ("health", "health", None, ALL_200),
     # The test database holds no worker or beat heartbeat (no worker runs here), so readiness
     # is 503 for everyone; tests/test_readiness.py has the 200 with fresh heartbeats.
-    ("readiness", "health_ready", None, status(503, 503, 503, 503)),
+    ("readiness", "health_ready", None, status(503, 503, 503, 503, 503)),
     ("notifications", "notifications", None, MEMBERS_ONLY),
-    ("notifications read (GET)", "notifications_read", None, status(LOGIN, 405, 405, 405)),
+    ("notifications read (GET)", "notifications_read", None, status(LOGIN, 405, 405, 405, 405)),
     ("activity list", "initiatives:activity_list", None, ALL_200),
     ("activity page", "initiatives:activity_detail", lambda o: {"pk": o["activity"].pk}, ALL_200),
     (
         "activity of an unapproved organisation",
         "initiatives:activity_detail",
         lambda o: {"pk": o["unapproved_activity"].pk},
-        status(404, 404, 404, 404),
+        status(404, 404, 404, 404, 404),
     ),
     (
         "cancelled activity",
         "initiatives:activity_detail",
         lambda o: {"pk": o["cancelled_activity"].pk},
-        status(404, 404, 404, 404),
+        status(404, 404, 404, 404, 404),
     ),
     ("sign-up form", "initiatives:session_signup", lambda o: {"pk": o["session"].pk}, ALL_200),
     (
         "sign-up form of an unapproved organisation's session",
         "initiatives:session_signup",
         lambda o: {"pk": o["unapproved_session"].pk},
-        status(404, 404, 404, 404),
+        status(404, 404, 404, 404, 404),
     ),
     ("calendar file", "initiatives:session_calendar", lambda o: {"pk": o["session"].pk}, ALL_200),
     (
@@ -65,7 +72,7 @@ TABLE = [
         "sign-up status with a cancel token (wrong purpose)",
         "initiatives:signup_status",
         lambda o: {"token": services.signup_token(o["signup"], purpose=services.CANCEL_SALT)},
-        status(400, 400, 400, 400),
+        status(400, 400, 400, 400, 400),
     ),
     (
         "cancel (signed link)",
@@ -77,14 +84,14 @@ TABLE = [
         "cancel with a tampered link",
         "initiatives:signup_cancel",
         lambda o: {"token": services.signup_token(o["signup"], purpose=services.CANCEL_SALT) + "x"},
-        status(400, 400, 400, 400),
+        status(400, 400, 400, 400, 400),
     ),
     ("my sign-ups", "initiatives:my_signups", None, MEMBERS_ONLY),
     (
         "uploaded file that does not exist",
         "media",
         lambda o: {"path": "x/none.jpg"},
-        status(404, 404, 404, 404),
+        status(404, 404, 404, 404, 404),
     ),
     # Volunteer work (issue 3)
     ("opportunity list", "initiatives:opportunity_list", None, ALL_200),
@@ -98,13 +105,13 @@ TABLE = [
         "draft opportunity: only its organisation's members",
         "initiatives:opportunity_detail",
         lambda o: {"pk": o["draft_opportunity"].pk},
-        status(404, 404, 200, 404),
+        status(404, 404, 200, 200, 404),
     ),
     (
         "opportunity of an unapproved organisation",
         "initiatives:opportunity_detail",
         lambda o: {"pk": o["unapproved_opportunity"].pk},
-        status(404, 404, 404, 404),
+        status(404, 404, 404, 404, 404),
     ),
     (
         "organisation page",
@@ -116,7 +123,7 @@ TABLE = [
         "unapproved organisation's page",
         "initiatives:organisation_detail",
         lambda o: {"slug": o["unapproved_activity"].organisation.slug},
-        status(404, 404, 404, 404),
+        status(404, 404, 404, 404, 404),
     ),
     ("register an organisation", "initiatives:organisation_register", None, MEMBERS_ONLY),
     (
@@ -129,7 +136,7 @@ TABLE = [
         "invitation with a tampered link",
         "initiatives:invitation_accept",
         lambda o: {"token": o["invitation_token"] + "x"},
-        status(LOGIN, 400, 400, 400),
+        status(LOGIN, 400, 400, 400, 400),
     ),
     ("volunteer page", "volunteer_dashboard", None, MEMBERS_ONLY),
     ("volunteer profile form", "volunteers:profile_edit", None, MEMBERS_ONLY),
@@ -145,7 +152,7 @@ TABLE = [
         "a hidden volunteer profile",
         "volunteers:profile_public",
         lambda o: {"pk": o["hidden_profile"].pk},
-        status(LOGIN, 404, 404, 404),
+        status(LOGIN, 404, 404, 404, 404),
     ),
     ("privacy statement", "privacy", None, ALL_200),
     # An organisation's own pages: its members only; everyone else 404 (coordinators work in
@@ -182,7 +189,7 @@ TABLE = [
         ]
     ],
     *[
-        (f"manage: {name} (GET)", f"initiatives:{name}", kwargs, status(LOGIN, 405, 405, 405))
+        (f"manage: {name} (GET)", f"initiatives:{name}", kwargs, status(LOGIN, 405, 405, 405, 405))
         for name, kwargs in [
             (
                 "manage_opportunity_duplicate",
@@ -210,7 +217,7 @@ TABLE = [
         "manage another organisation",
         "initiatives:manage_dashboard",
         lambda o: {"slug": o["other_organisation"].slug},
-        status(LOGIN, 404, 404, 404),
+        status(LOGIN, 404, 404, 404, 404),
     ),
     # Help requests (issue 4). Participant and request details live in the admin, for
     # coordinators only; the asker sees status only, through a signed link.
@@ -225,26 +232,26 @@ TABLE = [
         "help request status with a tampered link",
         "matching:help_request_status",
         lambda o: {"token": services_matching.status_token(o["help_request"]) + "x"},
-        status(400, 400, 400, 400),
+        status(400, 400, 400, 400, 400),
     ),
     ("my help requests", "matching:my_help_requests", None, MEMBERS_ONLY),
     (
         "an offered match: only the volunteer it is for",
         "matching:suggestion_answer",
         lambda o: {"token": o["offer_token"]},
-        status(LOGIN, 200, 404, 404),
+        status(LOGIN, 200, 404, 404, 404),
     ),
     (
         "an offered match on the volunteer's page: only the volunteer it is for",
         "matching:suggestion_detail",
         lambda o: {"pk": o["offer"].pk},
-        status(LOGIN, 200, 404, 404),
+        status(LOGIN, 200, 404, 404, 404),
     ),
     (
         "'not for me' on a suggested opportunity (POST only)",
         "matching:opportunity_suggestion_decline",
         lambda o: {"pk": o["opportunity_suggestion"].pk},
-        status(LOGIN, 405, 405, 405),
+        status(LOGIN, 405, 405, 405, 405),
     ),
     (
         "switch the weekly e-mail off: the signed link, no login needed",
@@ -256,7 +263,7 @@ TABLE = [
         "switch the weekly e-mail off: a forged link",
         "matching:opportunity_email_off",
         lambda o: {"token": "forged"},
-        status(400, 400, 400, 400),
+        status(400, 400, 400, 400, 400),
     ),
     (
         "an organisation asks for support",
@@ -296,7 +303,7 @@ TABLE = [
         "admin: run the matching now (POST only)",
         "admin:matching_matchrun_start",
         None,
-        status(LOGIN, 404, 404, 405),
+        status(LOGIN, 404, 404, 404, 405),
     ),
     (
         "admin: compare the volunteers suggested for a request",
@@ -310,8 +317,8 @@ TABLE = [
     ("password reset", "account_reset_password", None, ALL_200),
     ("e-mail addresses", "account_email", None, MEMBERS_ONLY),
     ("change password", "account_change_password", None, MEMBERS_ONLY),
-    ("language switch (GET)", "set_language", None, status(405, 405, 405, 405)),
-    ("csp report (GET)", "csp_report", None, status(405, 405, 405, 405)),
+    ("language switch (GET)", "set_language", None, status(405, 405, 405, 405, 405)),
+    ("csp report (GET)", "csp_report", None, status(405, 405, 405, 405, 405)),
     ("admin", "admin:index", None, ADMIN_ONLY),
     ("admin: activities", "admin:initiatives_activity_changelist", None, ADMIN_ONLY),
     ("admin: sessions", "admin:initiatives_session_changelist", None, ADMIN_ONLY),
@@ -320,7 +327,7 @@ TABLE = [
     ("admin: neighbourhoods", "admin:core_neighbourhood_changelist", None, ADMIN_ONLY),
     ("admin: notifications", "admin:notifications_notification_changelist", None, ADMIN_ONLY),
     # Coordinators do not manage accounts; that is for superusers.
-    ("admin: users", "admin:users_user_changelist", None, status(LOGIN, 404, 404, 403)),
+    ("admin: users", "admin:users_user_changelist", None, status(LOGIN, 404, 404, 404, 403)),
     # Old addresses (mpact/redirects.py) have no rows: their patterns are unnamed, so nothing
     # links to them and the walk below does not see them. Each answers every role with the same
     # permanent redirect to one of the named URLs above (tests/test_url_vocabulary.py).
@@ -341,6 +348,63 @@ def test_url_status_per_role(as_role, objects, role, label, name, kwargs, expect
     assert response.status_code == expected[role], f"{label} as {role}: {url}"
     if expected[role] == LOGIN and name.startswith("admin:"):
         assert "/login/" in response["Location"]
+
+
+# What only an organisation's administrators may do (initiatives/manage_views.py: `members`
+# and `member_remove`), posted as every role: (label, URL name, arguments, form, statuses).
+# 302 is the redirect to the login page for anonymous visitors and, for the administrator,
+# the redirect back to the members page once it is done.
+ORGANISATION_ADMIN_ACTIONS = [
+    (
+        "invite a colleague",
+        "initiatives:manage_members",
+        lambda o: {"slug": o["organisation"].slug},
+        {"email": "colleague@example.org", "role": "member"},
+        status(LOGIN, 404, 302, 404, 404),
+    ),
+    (
+        "remove a member",
+        "initiatives:manage_member_remove",
+        lambda o: {"slug": o["organisation"].slug, "pk": o["membership"].pk},
+        {},
+        status(LOGIN, 404, 302, 404, 404),
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("label", "name", "kwargs", "data", "expected"),
+    ORGANISATION_ADMIN_ACTIONS,
+    ids=[row[0] for row in ORGANISATION_ADMIN_ACTIONS],
+)
+def test_only_administrators_invite_and_remove(
+    as_role, objects, role, label, name, kwargs, data, expected
+):
+    def state():
+        return list(Invitation.objects.values_list("email")), list(
+            Membership.objects.values_list("pk")
+        )
+
+    before = state()
+    url = reverse(name, kwargs=kwargs(objects))
+    response = as_role(role).post(url, data)
+    assert response.status_code == expected[role], f"{label} as {role}: {url}"
+    done = response.status_code == 302 and "/login/" not in response["Location"]
+    assert (state() != before) == done, f"{label} as {role}: changed {state() != before}"
+
+
+def test_members_page_offers_invite_and_remove_to_administrators_only(as_role, objects):
+    url = reverse("initiatives:manage_members", kwargs={"slug": objects["organisation"].slug})
+    remove = reverse(
+        "initiatives:manage_member_remove",
+        kwargs={"slug": objects["organisation"].slug, "pk": objects["membership"].pk},
+    )
+    admin_page = as_role("org_admin").get(url).content.decode()
+    assert 'name="email"' in admin_page and remove in admin_page
+    member_page = as_role("org_plain_member").get(url).content.decode()
+    assert 'name="email"' not in member_page and remove not in member_page
+    assert "plain-member@example.org" in member_page  # the members are listed all the same
 
 
 def _own_url_names(resolver=None, namespace=""):

@@ -21,8 +21,7 @@ from initiatives.models import (
 )
 from matching.models import MatchSuggestion
 from mpact.core.models import availability_bit
-from mpact.notifications.models import Notification
-from tests.factories import (
+from mpact.factories import (
     HelpRequestFactory,
     HoursEntryFactory,
     LanguageFactory,
@@ -37,6 +36,7 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
+from mpact.notifications.models import Notification
 from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db

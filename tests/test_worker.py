@@ -27,10 +27,10 @@ from kombu.utils.collections import eqhash
 from initiatives import services
 from initiatives.models import SignUp
 from mpact.celery import app
+from mpact.factories import SessionFactory
 from mpact.notifications import delivery as notification_services
 from mpact.notifications.models import Notification
 from mpact.notifications.tasks import deliver_notification, sweep_undelivered
-from tests.factories import SessionFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

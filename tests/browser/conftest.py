@@ -336,7 +336,7 @@ def catalogue(transactional_db):
     sessions in the coming days. Returns a namespace of the objects the tests name."""
     from types import SimpleNamespace
 
-    from tests.factories import (
+    from mpact.factories import (
         ActivityFactory,
         LanguageFactory,
         NeighbourhoodFactory,

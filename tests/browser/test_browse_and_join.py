@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from initiatives import services
 from initiatives.models import SignUp
+from mpact.factories import SignUpFactory
 from mpact.notifications.models import Notification
-from tests.factories import SignUpFactory
 
 pytestmark = pytest.mark.browser
 

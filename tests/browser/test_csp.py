@@ -17,9 +17,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from mpact.core.models import Neighbourhood
-from tests.browser.conftest import csp_violations
-from tests.browser.test_volunteer_journey import log_in_quietly
-from tests.factories import (
+from mpact.factories import (
     ActivityFactory,
     LanguageFactory,
     NeighbourhoodFactory,
@@ -27,6 +25,8 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
+from tests.browser.conftest import csp_violations
+from tests.browser.test_volunteer_journey import log_in_quietly
 
 pytestmark = pytest.mark.browser
 

@@ -29,16 +29,7 @@ from matching.models import (
     Referral,
     StatusChange,
 )
-from mpact.notifications.models import Notification
-from tests.browser.test_volunteer_journey import (
-    PASSWORD,
-    expect_no_sideways_scroll,
-    log_in,
-    log_in_quietly,
-    named_field,
-    submit,
-)
-from tests.factories import (
+from mpact.factories import (
     AgencyFactory,
     HelpRequestFactory,
     LanguageFactory,
@@ -47,6 +38,15 @@ from tests.factories import (
     OrganisationFactory,
     ParticipantFactory,
     UserFactory,
+)
+from mpact.notifications.models import Notification
+from tests.browser.test_volunteer_journey import (
+    PASSWORD,
+    expect_no_sideways_scroll,
+    log_in,
+    log_in_quietly,
+    named_field,
+    submit,
 )
 
 pytestmark = pytest.mark.browser

@@ -19,6 +19,16 @@ from playwright.sync_api import expect
 
 from matching.models import HelpRequest, MatchSuggestion, StatusChange
 from matching.suggestions import suggestion_from_token
+from mpact.factories import (
+    HelpRequestFactory,
+    LanguageFactory,
+    NeighbourhoodFactory,
+    OpportunityFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    UserFactory,
+    VolunteerProfileFactory,
+)
 from mpact.notifications.models import Notification
 from tests.browser.conftest import axe_run
 from tests.browser.test_volunteer_journey import (
@@ -28,16 +38,6 @@ from tests.browser.test_volunteer_journey import (
     expect_no_sideways_scroll,
     log_in,
     log_in_quietly,
-)
-from tests.factories import (
-    HelpRequestFactory,
-    LanguageFactory,
-    NeighbourhoodFactory,
-    OpportunityFactory,
-    OrganisationFactory,
-    ParticipantFactory,
-    UserFactory,
-    VolunteerProfileFactory,
 )
 
 pytestmark = pytest.mark.browser

@@ -22,9 +22,7 @@ from playwright.sync_api import expect
 
 from initiatives.models import HoursEntry, Invitation, Opportunity, Response
 from mpact.core.models import availability_bit
-from mpact.notifications.models import Notification
-from mpact.users.models import User
-from tests.factories import (
+from mpact.factories import (
     ActivityFactory,
     HoursEntryFactory,
     LanguageFactory,
@@ -39,6 +37,8 @@ from tests.factories import (
     UserFactory,
     VolunteerProfileFactory,
 )
+from mpact.notifications.models import Notification
+from mpact.users.models import User
 from volunteers.models import VolunteerLanguage, VolunteerProfile
 
 pytestmark = pytest.mark.browser
