@@ -28,13 +28,11 @@ from matching.models import (
     RequestNote,
     StatusChange,
 )
-from mpact.notifications.services import (
-    in_language_of,
-    notification_create,
-    notifications_create_for,
-)
+from mpact.notifications.models import Notification
+from mpact.notifications.services import notifications_create_for
 
 Status = HelpRequest.Status
+Kind = Notification.Kind
 
 STATUS_SALT = "matching.request.status"
 
@@ -82,7 +80,7 @@ def help_request_create(
         )
         notifications_create_for(
             get_user_model().objects.coordinators(),
-            kind="help_request_new",
+            kind=Kind.HELP_REQUEST_NEW,
             subject=gettext_lazy("New help request: %(kind)s"),
             body=gettext_lazy("A new help request is waiting for intake (%(urgency)s)."),
             params={
@@ -183,24 +181,24 @@ def _suggestions_end(help_request: HelpRequest) -> None:
         in_play.filter(status=MatchSuggestion.Status.APPROVED).select_related("volunteer__user")
     )
     in_play.update(status=MatchSuggestion.Status.EXPIRED)
-    for suggestion in offered:
-        user = suggestion.volunteer.user
-        with in_language_of(user):
-            if help_request.status == Status.MATCHED:
-                subject = _("Someone else said yes first")
-                body = _(
-                    "Another volunteer has already said yes to the request for help we asked "
-                    "you about, so you do not need to answer. Thank you for being willing to help."
-                )
-            else:
-                subject = _("The request you were offered is no longer open")
-                body = _(
-                    "The request for help we asked you about is no longer open, so you do not "
-                    "need to answer. Thank you for being willing to help."
-                )
-            notification_create(
-                user=user, email=user.email, kind="match_withdrawn", subject=subject, body=body
-            )
+    if help_request.status == Status.MATCHED:
+        subject = gettext_lazy("Someone else said yes first")
+        body = gettext_lazy(
+            "Another volunteer has already said yes to the request for help we asked "
+            "you about, so you do not need to answer. Thank you for being willing to help."
+        )
+    else:
+        subject = gettext_lazy("The request you were offered is no longer open")
+        body = gettext_lazy(
+            "The request for help we asked you about is no longer open, so you do not "
+            "need to answer. Thank you for being willing to help."
+        )
+    notifications_create_for(
+        [suggestion.volunteer.user for suggestion in offered],
+        kind=Kind.MATCH_WITHDRAWN,
+        subject=subject,
+        body=body,
+    )
 
 
 def help_request_start_intake(*, help_request: HelpRequest, by) -> HelpRequest:
@@ -344,15 +342,14 @@ def help_request_assign(*, help_request: HelpRequest, coordinator, by) -> HelpRe
         )
         help_request.refresh_from_db()
         if coordinator != by:
-            with in_language_of(coordinator):
-                notification_create(
-                    user=coordinator,
-                    email=coordinator.email,
-                    kind="help_request_assigned",
-                    subject=_("A help request for you: %(request)s") % {"request": help_request},
-                    body=_("%(name)s gave you this help request.") % {"name": by},
-                    link=help_request.get_absolute_url(),
-                )
+            notifications_create_for(
+                [coordinator],
+                kind=Kind.HELP_REQUEST_ASSIGNED,
+                subject=gettext_lazy("A help request for you: %(request)s"),
+                body=gettext_lazy("%(name)s gave you this help request."),
+                params={"request": help_request, "name": by},
+                link=help_request.get_absolute_url(),
+            )
     return help_request
 
 
@@ -392,17 +389,14 @@ def stale_requests_remind(*, now=None) -> int:
             ).update(stale_reminded_at=now)
             if not claimed:
                 continue
-            coordinator = help_request.assigned_to
-            with in_language_of(coordinator):
-                notification_create(
-                    user=coordinator,
-                    email=coordinator.email,
-                    kind="help_request_stale",
-                    subject=_("Waiting for %(days)d days: %(request)s")
-                    % {"days": settings.HELP_REQUEST_STALE_DAYS, "request": help_request},
-                    body=_("Nobody has handled this help request for a while. Take a look?"),
-                    link=help_request.get_absolute_url(),
-                )
+            notifications_create_for(
+                [help_request.assigned_to],
+                kind=Kind.HELP_REQUEST_STALE,
+                subject=gettext_lazy("Waiting for %(days)d days: %(request)s"),
+                body=gettext_lazy("Nobody has handled this help request for a while. Take a look?"),
+                params={"days": settings.HELP_REQUEST_STALE_DAYS, "request": help_request},
+                link=help_request.get_absolute_url(),
+            )
             sent += 1
     return sent
 
@@ -424,20 +418,16 @@ def referral_follow_ups_remind(*, now=None) -> int:
             ).update(follow_up_reminded_at=now)
             if not claimed or coordinator is None:
                 continue
-            with in_language_of(coordinator):
-                notification_create(
-                    user=coordinator,
-                    email=coordinator.email,
-                    kind="referral_follow_up",
-                    subject=_("Follow up the referral to %(agency)s") % {"agency": referral.agency},
-                    body=_(
-                        "Today you planned to check how the referral of %(request)s went. "
-                        "Record the outcome in the admin."
-                    )
-                    % {"request": referral.help_request},
-                    link=reverse(
-                        "admin:matching_helprequest_change", args=[referral.help_request_id]
-                    ),
-                )
+            notifications_create_for(
+                [coordinator],
+                kind=Kind.REFERRAL_FOLLOW_UP,
+                subject=gettext_lazy("Follow up the referral to %(agency)s"),
+                body=gettext_lazy(
+                    "Today you planned to check how the referral of %(request)s went. "
+                    "Record the outcome in the admin."
+                ),
+                params={"agency": referral.agency, "request": referral.help_request},
+                link=reverse("admin:matching_helprequest_change", args=[referral.help_request_id]),
+            )
             sent += 1
     return sent

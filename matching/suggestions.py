@@ -7,6 +7,7 @@ Suggested opportunities need no approval: they show on the volunteer's page and 
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,16 +17,18 @@ from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from initiatives.models import Opportunity
 from matching.models import HelpRequest, MatchSuggestion
 from matching.selectors import responded_to_opportunity
 from matching.services import HelpRequestError, help_request_mark_matched
-from mpact.notifications.services import in_language_of, notification_create
+from mpact.notifications.models import Notification
+from mpact.notifications.services import notifications_create_for
 from volunteers.models import VolunteerProfile
 
 Status = MatchSuggestion.Status
+Kind = Notification.Kind
 ANSWER_SALT = "matching.suggestion.answer"
 
 
@@ -98,25 +101,25 @@ def suggestion_approve(*, suggestion: MatchSuggestion, by) -> MatchSuggestion:
             decided_at=now,
             approved_at=now,
         )
-        user = suggestion.volunteer.user
-        with in_language_of(user):
-            notification_create(
-                user=user,
-                email=user.email,
-                kind="match_offered",
-                subject=_("Someone in your neighbourhood could use your help"),
-                body=_(
-                    "%(name)s is looking for: %(kind)s. You fit well: %(reasons)s.\n\n"
-                    "Will you help? Answer within %(days)d days."
-                )
-                % {
-                    "name": suggestion.help_request.participant.first_name,
-                    "kind": suggestion.help_request.get_kind_display().lower(),
-                    "reasons": ", ".join(suggestion.reason_words),
-                    "days": settings.MATCH_ANSWER_DAYS,
-                },
-                link=answer_url(suggestion),
-            )
+
+        def body():  # in the volunteer's language: the kind of help and the reasons too
+            return _(
+                "%(name)s is looking for: %(kind)s. You fit well: %(reasons)s.\n\n"
+                "Will you help? Answer within %(days)d days."
+            ) % {
+                "name": suggestion.help_request.participant.first_name,
+                "kind": suggestion.help_request.get_kind_display().lower(),
+                "reasons": ", ".join(suggestion.reason_words),
+                "days": settings.MATCH_ANSWER_DAYS,
+            }
+
+        notifications_create_for(
+            [suggestion.volunteer.user],
+            kind=Kind.MATCH_OFFERED,
+            subject=gettext_lazy("Someone in your neighbourhood could use your help"),
+            body=body,
+            link=answer_url(suggestion),
+        )
     return suggestion
 
 
@@ -154,16 +157,14 @@ def suggestion_accept(*, suggestion: MatchSuggestion, user) -> MatchSuggestion:
         )
         coordinator = suggestion.decided_by or suggestion.help_request.assigned_to
         if coordinator:
-            with in_language_of(coordinator):
-                notification_create(
-                    user=coordinator,
-                    email=coordinator.email,
-                    kind="match_accepted",
-                    subject=_("%(volunteer)s accepted: %(request)s")
-                    % {"volunteer": suggestion.volunteer, "request": suggestion.help_request},
-                    body=_("The request is matched."),
-                    link=suggestion.help_request.get_absolute_url(),
-                )
+            notifications_create_for(
+                [coordinator],
+                kind=Kind.MATCH_ACCEPTED,
+                subject=gettext_lazy("%(volunteer)s accepted: %(request)s"),
+                body=gettext_lazy("The request is matched."),
+                params={"volunteer": suggestion.volunteer, "request": suggestion.help_request},
+                link=suggestion.help_request.get_absolute_url(),
+            )
     return suggestion
 
 
@@ -201,24 +202,21 @@ def suggestions_announce(*, run) -> int:
     link = reverse("admin:matching_helprequest_changelist") + "?suggestions=review"
     told = 0
     for user in recipients.distinct():
-        count = per_coordinator.get(user.pk, 0) + unassigned
-        with in_language_of(user):
-            notification_create(
-                user=user,
-                email=user.email,
-                kind="suggestions_to_review",
-                subject=ngettext(
-                    "%(count)d request has new suggested volunteers",
-                    "%(count)d requests have new suggested volunteers",
-                    count,
-                )
-                % {"count": count},
-                body=_(
-                    "The matching suggested volunteers. Compare them and approve the best, "
-                    "or reject with a reason."
-                ),
-                link=link,
-            )
+        notifications_create_for(
+            [user],
+            kind=Kind.SUGGESTIONS_TO_REVIEW,
+            subject=ngettext_lazy(
+                "%(count)d request has new suggested volunteers",
+                "%(count)d requests have new suggested volunteers",
+                "count",
+            ),
+            body=gettext_lazy(
+                "The matching suggested volunteers. Compare them and approve the best, "
+                "or reject with a reason."
+            ),
+            params={"count": per_coordinator.get(user.pk, 0) + unassigned},
+            link=link,
+        )
         told += 1
     return told
 
@@ -289,6 +287,27 @@ def opportunity_email_off(*, profile):
     return profile
 
 
+def _digest_text(user, suggestions) -> str:
+    """The weekly e-mail's text, in the active language (the volunteer's)."""
+    why = _("Why you:")
+    lines = []
+    for suggestion in suggestions:
+        opportunity = suggestion.opportunity
+        lines.append(
+            f"- {opportunity.title} ({opportunity.organisation.name})\n"
+            f"  {why} {', '.join(suggestion.reason_words)}\n"
+            f"  {settings.SITE_URL}{opportunity.get_absolute_url()}"
+        )
+    return "\n\n".join(
+        [
+            _("These volunteer opportunities fit you well:"),
+            "\n\n".join(lines),
+            _("Don't want this e-mail any more? Switch it off here:")
+            + f"\n{settings.SITE_URL}{opportunity_email_off_url(user)}",
+        ]
+    )
+
+
 def opportunity_digests_send(*, now=None, per_volunteer: int = 5) -> int:
     """The weekly 'opportunities for you' e-mail: to each volunteer who wants it, the
     opportunities suggested to them since the last one, best first, each with its reasons.
@@ -312,30 +331,12 @@ def opportunity_digests_send(*, now=None, per_volunteer: int = 5) -> int:
     for suggestions in by_volunteer.values():
         user = suggestions[0].volunteer.user
         shown = suggestions[:per_volunteer]
-        with transaction.atomic(), in_language_of(user):
-            why = _("Why you:")
-            lines = []
-            for suggestion in shown:
-                opportunity = suggestion.opportunity
-                lines.append(
-                    f"- {opportunity.title} ({opportunity.organisation.name})\n"
-                    f"  {why} {', '.join(suggestion.reason_words)}\n"
-                    f"  {settings.SITE_URL}{opportunity.get_absolute_url()}"
-                )
-            body = "\n\n".join(
-                [
-                    _("These volunteer opportunities fit you well:"),
-                    "\n\n".join(lines),
-                    _("Don't want this e-mail any more? Switch it off here:")
-                    + f"\n{settings.SITE_URL}{opportunity_email_off_url(user)}",
-                ]
-            )
-            notification_create(
-                user=user,
-                email=user.email,
-                kind="opportunities_for_you",
-                subject=_("Volunteer opportunities for you"),
-                body=body,
+        with transaction.atomic():
+            notifications_create_for(
+                [user],
+                kind=Kind.OPPORTUNITIES_FOR_YOU,
+                subject=gettext_lazy("Volunteer opportunities for you"),
+                body=partial(_digest_text, user, shown),
                 link=reverse("volunteer_dashboard") + "#for-you",
             )
             # Everything listed, and what did not fit in this one, counts as sent.

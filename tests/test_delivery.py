@@ -130,7 +130,9 @@ def task_retries():
 
 
 def notify(email=ANA, subject="Je aanmelding voor Buurtwandeling") -> Notification:
-    return notification_create(email=email, subject=subject, body="Tot dan!", kind="test")
+    return notification_create(
+        email=email, subject=subject, body="Tot dan!", kind=Notification.Kind.SIGNUP_CONFIRMED
+    )
 
 
 def make_due(notification):

@@ -11,7 +11,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from initiatives.models import Activity, HoursEntry, Opportunity, Response, SignUp
-from mpact.notifications.services import in_language_of, notification_create
+from mpact.notifications.models import Notification
+from mpact.notifications.services import notifications_create_for
+
+Kind = Notification.Kind
 
 
 class HoursError(ValidationError):
@@ -80,24 +83,28 @@ def hours_decide(*, entry: HoursEntry, confirm: bool, by, reply: str = "") -> Ho
         if not updated:
             raise HoursError(_("These hours were already confirmed or declined."), code="decided")
         entry.refresh_from_db()
-        with in_language_of(entry.volunteer):
-            subject = (
+
+        # Made in the volunteer's language, which also decides how dates and numbers look.
+        def subject():
+            return (
                 _("Your hours of %(date)s are confirmed")
                 if confirm
                 else _("Your hours of %(date)s were not confirmed")
             ) % {"date": formats.date_format(entry.date, "SHORT_DATE_FORMAT")}
-            body = entry.reply or _("%(hours)s hours for %(subject)s.") % {
+
+        def body():
+            return entry.reply or _("%(hours)s hours for %(subject)s.") % {
                 "hours": formats.number_format(entry.hours, 2),
                 "subject": entry.subject or entry.organisation,
             }
-            notification_create(
-                user=entry.volunteer,
-                email=entry.volunteer.email,
-                kind="hours_confirmed" if confirm else "hours_rejected",
-                subject=subject,
-                body=body,
-                link=reverse("volunteer_dashboard"),
-            )
+
+        notifications_create_for(
+            [entry.volunteer],
+            kind=Kind.HOURS_CONFIRMED if confirm else Kind.HOURS_REJECTED,
+            subject=subject,
+            body=body,
+            link=reverse("volunteer_dashboard"),
+        )
     return entry
 
 

@@ -13,10 +13,10 @@ from initiatives.models import (
 )
 from initiatives.services.organisations import _notify_members
 from mpact.cache import public_pages_changed
-from mpact.notifications.services import (
-    in_language_of,
-    notification_create,
-)
+from mpact.notifications.models import Notification
+from mpact.notifications.services import notifications_create_for
+
+Kind = Notification.Kind
 
 # --- Opportunities and responses -------------------------------------------------------------
 
@@ -81,7 +81,7 @@ def response_create(*, opportunity: Opportunity, volunteer, message: str) -> Res
             )
             _notify_members(
                 opportunity.organisation,
-                kind="response_received",
+                kind=Kind.RESPONSE_RECEIVED,
                 subject=gettext_lazy("New response to %(title)s"),
                 body=gettext_lazy("%(name)s responded to %(title)s:\n\n%(message)s"),
                 params={
@@ -122,25 +122,27 @@ def response_decide(*, response: Response, accept: bool, reply: str, by) -> Resp
             opportunity.status = Opportunity.Status.FILLED
             opportunity.save(update_fields=["status", "updated_at"])
             transaction.on_commit(public_pages_changed)
-        with in_language_of(response.volunteer):
-            if accept:
-                subject = _("%(name)s accepted your response") % {"name": opportunity.organisation}
-                body = _("Good news: %(name)s would like you to do '%(title)s'.")
-            else:
-                subject = _("Your response to %(title)s") % {"title": opportunity.title}
-                body = _(
-                    "%(name)s has not chosen you for '%(title)s' this time. Thank you for "
-                    "responding, and do look at the other opportunities."
-                )
-            body %= {"name": opportunity.organisation.name, "title": opportunity.title}
-            if response.reply:
-                body += "\n\n" + response.reply
-            notification_create(
-                user=response.volunteer,
-                email=response.volunteer.email,
-                kind="response_accepted" if accept else "response_declined",
-                subject=subject,
-                body=body,
-                link=reverse("volunteer_dashboard"),
+        if accept:
+            subject = gettext_lazy("%(name)s accepted your response")
+            message = gettext_lazy("Good news: %(name)s would like you to do '%(title)s'.")
+        else:
+            subject = gettext_lazy("Your response to %(title)s")
+            message = gettext_lazy(
+                "%(name)s has not chosen you for '%(title)s' this time. Thank you for "
+                "responding, and do look at the other opportunities."
             )
+        params = {"name": opportunity.organisation.name, "title": opportunity.title}
+
+        def body():  # the organisation's reply follows, as they wrote it
+            text = message % params
+            return text + "\n\n" + response.reply if response.reply else text
+
+        notifications_create_for(
+            [response.volunteer],
+            kind=Kind.RESPONSE_ACCEPTED if accept else Kind.RESPONSE_DECLINED,
+            subject=subject,
+            body=body,
+            params=params,
+            link=reverse("volunteer_dashboard"),
+        )
     return response

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from initiatives.models import (
     Invitation,
@@ -16,10 +16,10 @@ from initiatives.models import (
     Organisation,
 )
 from mpact.cache import public_pages_changed
-from mpact.notifications.services import (
-    notification_create,
-    notifications_create_for,
-)
+from mpact.notifications.models import Notification
+from mpact.notifications.services import Recipient, notifications_create_for
+
+Kind = Notification.Kind
 
 # --- Organisations ---------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ def organisation_register(*, user, neighbourhoods=(), **fields) -> Organisation:
         Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.ADMIN)
         notifications_create_for(
             get_user_model().objects.coordinators(),
-            kind="organisation_registered",
+            kind=Kind.ORGANISATION_REGISTERED,
             subject=gettext_lazy("New organisation to approve: %(name)s"),
             body=gettext_lazy(
                 "%(person)s registered %(name)s. Check it and approve it in the admin."
@@ -92,7 +92,7 @@ def organisation_approve(*, organisation: Organisation, by) -> bool:
         organisation.refresh_from_db()
         _notify_members(
             organisation,
-            kind="organisation_approved",
+            kind=Kind.ORGANISATION_APPROVED,
             subject=gettext_lazy("%(name)s is approved"),
             body=gettext_lazy(
                 "Your organisation is approved: what you publish is now visible to everyone."
@@ -113,17 +113,17 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, by) 
             organisation=organisation, email=email, role=role, invited_by=by
         )
         token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
-        notification_create(
-            email=email,
-            kind="organisation_invitation",
-            subject=_("%(person)s invites you to join %(name)s on M-Pact")
-            % {"person": by.display_name, "name": organisation.name},
-            body=_(
+        # Written in the inviter's language: the invited address may have no account yet.
+        notifications_create_for(
+            [Recipient(email=email, language=get_language() or "")],
+            kind=Kind.ORGANISATION_INVITATION,
+            subject=gettext_lazy("%(person)s invites you to join %(name)s on M-Pact"),
+            body=gettext_lazy(
                 "%(person)s invites you to work for %(name)s on M-Pact. Open the link below, "
                 "log in or create an account with this e-mail address, and accept. The link "
                 "works for 14 days."
-            )
-            % {"person": by.display_name, "name": organisation.name},
+            ),
+            params={"person": by.display_name, "name": organisation.name},
             link=reverse("initiatives:invitation_accept", args=[token]),
         )
     return invitation

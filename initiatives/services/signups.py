@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -22,10 +22,10 @@ from initiatives.models import (
     SignUp,
 )
 from mpact.cache import public_pages_changed
-from mpact.notifications.services import (
-    in_language_of,
-    notification_create,
-)
+from mpact.notifications.models import Notification
+from mpact.notifications.services import Recipient, notifications_create_for
+
+Kind = Notification.Kind
 
 CANCEL_SALT = "initiatives.signup.cancel"
 VIEW_SALT = "initiatives.signup.view"
@@ -72,34 +72,37 @@ def signup_status_url(signup: SignUp) -> str:
 # --- Notifications --------------------------------------------------------------------------
 
 
-def _notify(signup: SignUp, *, kind: str, subject, template: str, with_calendar: bool):
-    """Tell the person behind a sign-up, in their language. `subject` is a lazy string with a
-    %(title)s placeholder, translated once the recipient's language is active."""
-    with in_language_of(signup.user, fallback=signup.language):
-        context = {
+def _notify(signup: SignUp, *, kind: Kind, subject, template: str, with_calendar: bool):
+    """Tell the person behind a sign-up, in their language (a guest's: the one they signed up
+    in). `subject` is a lazy string with a %(title)s placeholder."""
+    notifications_create_for(
+        [Recipient(email=signup.email, user=signup.user, language=signup.language)],
+        kind=kind,
+        subject=subject,
+        params={"title": signup.session.activity.title},
+        template=template,
+        context={
             "signup": signup,
             "session": signup.session,
             "activity": signup.session.activity,
             "cancel_url": signup_cancel_url(signup),
             "SITE_URL": settings.SITE_URL,
-        }
-        notification_create(
-            user=signup.user,
-            email=signup.email,
-            kind=kind,
-            subject=str(subject) % {"title": signup.session.activity.title},
-            body=render_to_string(template, context),
-            link=signup_status_url(signup),
-            attachment=(_("activity") + ".ics", "text/calendar", session_ics(signup.session))
-            if with_calendar
-            else None,
+        },
+        link=signup_status_url(signup),
+        attachment=(
+            format_lazy("{}.ics", gettext_lazy("activity")),
+            "text/calendar",
+            session_ics(signup.session),
         )
+        if with_calendar
+        else None,
+    )
 
 
 def _notify_confirmed(signup: SignUp, *, promoted: bool = False):
     _notify(
         signup,
-        kind="signup_promoted" if promoted else "signup_confirmed",
+        kind=Kind.SIGNUP_PROMOTED if promoted else Kind.SIGNUP_CONFIRMED,
         subject=gettext_lazy("A place came free: you are signed up for %(title)s")
         if promoted
         else gettext_lazy("You are signed up for %(title)s"),
@@ -180,7 +183,7 @@ def signup_create(
         else:
             _notify(
                 signup,
-                kind="signup_waitlisted",
+                kind=Kind.SIGNUP_WAITLISTED,
                 subject=gettext_lazy("You are on the waiting list for %(title)s"),
                 template="initiatives/email/signup_waitlisted.txt",
                 with_calendar=False,
@@ -305,7 +308,7 @@ def session_reminders_send(*, now=None) -> int:
                 continue
             _notify(
                 signup,
-                kind="session_reminder",
+                kind=Kind.SESSION_REMINDER,
                 subject=gettext_lazy("Tomorrow: %(title)s"),
                 template="initiatives/email/session_reminder.txt",
                 with_calendar=True,

@@ -31,6 +31,36 @@ class Notification(models.Model):
     first so that it happens once, however often it is attempted.
     """
 
+    class Kind(models.TextChoices):
+        """What a notification is about: every kind the site writes, in one place. The values
+        are stored in existing rows; add new kinds, never rename a value."""
+
+        # Sign-ups (initiatives/services/signups.py)
+        SIGNUP_CONFIRMED = "signup_confirmed", _("sign-up confirmed")
+        SIGNUP_PROMOTED = "signup_promoted", _("moved up from the waiting list")
+        SIGNUP_WAITLISTED = "signup_waitlisted", _("put on the waiting list")
+        SESSION_REMINDER = "session_reminder", _("session reminder")
+        # Organisations and their volunteer opportunities (initiatives/services/)
+        ORGANISATION_REGISTERED = "organisation_registered", _("organisation registered")
+        ORGANISATION_APPROVED = "organisation_approved", _("organisation approved")
+        ORGANISATION_INVITATION = "organisation_invitation", _("invitation to an organisation")
+        RESPONSE_RECEIVED = "response_received", _("response received")
+        RESPONSE_ACCEPTED = "response_accepted", _("response accepted")
+        RESPONSE_DECLINED = "response_declined", _("response declined")
+        HOURS_CONFIRMED = "hours_confirmed", _("hours confirmed")
+        HOURS_REJECTED = "hours_rejected", _("hours not confirmed")
+        # Help requests (matching/services.py)
+        HELP_REQUEST_NEW = "help_request_new", _("new help request")
+        HELP_REQUEST_ASSIGNED = "help_request_assigned", _("help request assigned")
+        HELP_REQUEST_STALE = "help_request_stale", _("help request waiting")
+        REFERRAL_FOLLOW_UP = "referral_follow_up", _("referral follow-up")
+        # Matching (matching/suggestions.py, matching/services.py)
+        MATCH_OFFERED = "match_offered", _("match offered")
+        MATCH_ACCEPTED = "match_accepted", _("match accepted")
+        MATCH_WITHDRAWN = "match_withdrawn", _("match withdrawn")
+        SUGGESTIONS_TO_REVIEW = "suggestions_to_review", _("suggestions to review")
+        OPPORTUNITIES_FOR_YOU = "opportunities_for_you", _("opportunities for you")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -40,7 +70,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     email = models.EmailField(_("e-mail address"))
-    kind = models.CharField(_("kind"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=50, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
     link = models.CharField(_("link"), max_length=500, blank=True)
