@@ -298,20 +298,22 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
         opportunity_suggestions_settle(now=now)
         volunteers = _volunteers(timezone.localdate())
         needs = [need for need in _request_needs(now) + _opportunity_needs(now) if need.places > 0]
-        candidates = engine.candidates(volunteers, needs, top_k=settings.MATCH_TOP_K, explain=False)
-        chosen = engine.assign(
-            candidates,
-            volunteer_capacity={v.id: v.capacity for v in volunteers},
-            need_places={n.id: n.places for n in needs},
-        )
+        # The best assignment over every feasible pair, and its proof (engine.optimise).
+        chosen, certificate = engine.optimise(volunteers, needs, top_k=settings.MATCH_TOP_K)
+        if not certificate.is_optimal:  # cannot happen unless the engine is wrong
+            raise RuntimeError(f"the assignment is not proven optimal: {certificate}")
         reasons = _reasons(chosen, volunteers, needs)
         with transaction.atomic():
             MatchSuggestion.objects.bulk_create(_suggestion(c, run, reasons) for c in chosen)
             run.status = MatchRun.Status.DONE
             run.finished_at = timezone.now()
-            run.candidates = len(candidates)
+            run.candidates = certificate.pairs_priced
             run.suggestions = len(chosen)
-            run.total_score = sum(c.score for c in chosen)
+            run.total_score = certificate.total
+            run.pricing_rounds = certificate.rounds
+            run.pairs_priced = certificate.pairs_priced
+            run.pairs_added = certificate.pairs_added
+            run.bound = certificate.bound
             run.save()
     except Exception as exc:
         logger.exception("Matching run %s failed", run.pk)

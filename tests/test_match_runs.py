@@ -53,7 +53,9 @@ def test_a_run_suggests_a_volunteer_who_can_talk_with_the_person(world):
     assert "spreekt Arabisch (C1)" in suggestion.reasons["nl"]
     assert "speaks Arabic (C1)" in suggestion.reasons["en"]
     run.refresh_from_db()
-    assert (run.status, run.suggestions, run.candidates) == ("done", 1, 1)
+    assert (run.status, run.suggestions) == ("done", 1)
+    # The proof that it is the best assignment: one round, the bound equal to the total.
+    assert (run.pricing_rounds, run.pairs_added, run.bound) == (1, 0, run.total_score)
     assert run.total_score == suggestion.score and run.seconds is not None
 
 
@@ -77,7 +79,7 @@ def test_only_one_run_at_a_time_and_a_crashed_one_is_taken_over(world):
 
 
 def test_a_run_that_fails_half_way_writes_nothing(world):
-    with mock.patch.object(runs.engine, "assign", side_effect=RuntimeError("solver crashed")):
+    with mock.patch.object(runs.engine, "optimise", side_effect=RuntimeError("solver crashed")):
         with pytest.raises(RuntimeError):
             runs.match_run_execute()
     assert not MatchSuggestion.objects.exists()
@@ -151,15 +153,15 @@ def test_a_failed_scheduled_run_is_recorded_and_tried_again(world):
     from matching import engine
     from matching.tasks import run_matching
 
-    real_assign, calls = engine.assign, []
+    real_optimise, calls = engine.optimise, []
 
     def crashes_once(*args, **kwargs):
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("solver crashed")
-        return real_assign(*args, **kwargs)
+        return real_optimise(*args, **kwargs)
 
-    with mock.patch.object(engine, "assign", side_effect=crashes_once):
+    with mock.patch.object(engine, "optimise", side_effect=crashes_once):
         result = run_matching.apply()
     assert len(calls) == 2
     failed, done = MatchRun.objects.order_by("started_at")

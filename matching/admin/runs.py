@@ -27,9 +27,11 @@ class MatchRunAdmin(admin.ModelAdmin):
         "started_at",
         "trigger",
         "status",
-        "candidates",
         "suggestions",
         "total_score",
+        "bound",
+        "pricing_rounds",
+        "pairs_priced",
         "seconds",
     ]
     list_filter = ["status", "trigger"]

@@ -42,6 +42,12 @@ class MatchRun(models.Model):
     candidates = models.PositiveIntegerField(_("candidates"), default=0)
     suggestions = models.PositiveIntegerField(_("new suggestions"), default=0)
     total_score = models.PositiveBigIntegerField(_("total score"), default=0)
+    # The proof that the assignment is the best over every feasible pair (engine.Certificate):
+    # pricing rounds, pairs checked and added, and the bound no assignment could beat.
+    pricing_rounds = models.PositiveIntegerField(_("pricing rounds"), default=0)
+    pairs_priced = models.PositiveBigIntegerField(_("pairs priced"), default=0)
+    pairs_added = models.PositiveIntegerField(_("pairs added by pricing"), default=0)
+    bound = models.PositiveBigIntegerField(_("bound on the total score"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
