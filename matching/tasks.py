@@ -39,6 +39,6 @@ def expire_suggestions() -> int:
 @shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
 def send_opportunity_digests() -> int:
     """The weekly 'opportunities for you' e-mail. Safe to retry: what was sent is marked."""
-    from matching.suggestions import opportunity_digests_send
+    from matching.digests import opportunity_digests_send
 
     return opportunity_digests_send()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from initiatives.access import membership_or_404
-from matching import services, suggestions
+from matching import digests, services, suggestions
 from matching.forms import GuestContactForm, HelpRequestForm, OrganisationHelpRequestForm
 from matching.models import HelpRequest, MatchSuggestion
 from mpact.submissions import submit_once
@@ -223,11 +223,11 @@ def opportunity_email_off(request, token):
     """Switch the weekly 'opportunities for you' e-mail off from the link in it; no login
     needed, and a click (a POST) rather than just opening the link, which mail scanners do."""
     try:
-        profile = suggestions.opportunity_email_profile(token=token)
+        profile = digests.opportunity_email_profile(token=token)
     except services.HelpRequestError as error:
         return render(request, "initiatives/link_invalid.html", {"error": error}, status=400)
     if request.method == "POST":
-        suggestions.opportunity_email_off(profile=profile)
+        digests.opportunity_email_off(profile=profile)
     return render(
         request,
         "matching/opportunity_email_off.html",

@@ -14,12 +14,9 @@ from django.utils import timezone
 
 from initiatives.models import Opportunity
 from matching import runs
+from matching.digests import opportunity_digests_send
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
-from matching.suggestions import (
-    opportunity_digests_send,
-    opportunity_suggestions_settle,
-    suggestion_approve,
-)
+from matching.suggestions import opportunity_suggestions_settle, suggestion_approve
 from mpact.factories import (
     HelpRequestFactory,
     LanguageFactory,
