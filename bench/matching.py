@@ -51,6 +51,9 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 DB_PREFIX = "mpact_bench_matching"
 FULL = {"volunteers": 20_000, "requests": 5_000, "opportunities": 2_000}
 TARGET_SECONDS = 60
+# The run serves no pages, so no static files are collected: migrate without the system checks
+# (with DEBUG off they stop any command when the static files are missing).
+MIGRATE = ("migrate", "--no-input", "-v0", "--skip-checks")
 TARGET_RSS_MB = 1024
 log = foundation.log
 
@@ -70,8 +73,8 @@ def sizes_for(divisor: int) -> dict:
     return {name: int(count / divisor + 0.5) for name, count in FULL.items()}
 
 
-def db_name(divisor: int) -> str:
-    return DB_PREFIX if divisor == 1 else f"{DB_PREFIX}_1_{divisor}"
+def db_name(divisor: int, prefix: str = DB_PREFIX) -> str:
+    return prefix if divisor == 1 else f"{prefix}_1_{divisor}"
 
 
 def scale_label(divisor: int) -> str:
@@ -262,24 +265,35 @@ def _sample_weighted(rng, table: dict, k: int) -> list:
 
 
 def seed_database(divisor: int, seed: int) -> dict:
-    """Fill an empty, migrated database (runs in a child with Django set up)."""
+    """Fill an empty, migrated database (runs in a child with Django set up).
+
+    Every row is made by the project's factories (mpact/factories.py, as the tests and
+    seed_demo make theirs), built without the database and written with bulk_create; what is
+    particular to this benchmark is the choice of the attributes (the skew above)."""
     from decimal import Decimal
 
-    from django.conf import settings
     from django.db import transaction
     from django.utils import timezone
-    from django.utils.text import slugify
 
-    from initiatives.models import Language, Neighbourhood, Opportunity, Organisation, Response
+    from initiatives.models import Opportunity, Organisation, Response
     from matching.models import HelpRequest, Participant
+    from mpact.core.models import AVAILABILITY_SLOTS, Language, Neighbourhood, Skill
+    from mpact.factories import (
+        UNUSABLE_PASSWORD,
+        HelpRequestFactory,
+        LanguageFactory,
+        NeighbourhoodFactory,
+        OpportunityFactory,
+        OrganisationFactory,
+        ParticipantFactory,
+        ResponseFactory,
+        UserFactory,
+        VolunteerLanguageFactory,
+        VolunteerProfileFactory,
+    )
     from mpact.management.commands import seed_demo
     from mpact.users.models import User
-    from volunteers.models import (
-        AVAILABILITY_SLOTS,
-        Skill,
-        VolunteerLanguage,
-        VolunteerProfile,
-    )
+    from volunteers.models import VolunteerLanguage, VolunteerProfile
 
     sizes = sizes_for(divisor)
     rng = random.Random(f"{seed}-{divisor}")
@@ -299,10 +313,9 @@ def seed_database(divisor: int, seed: int) -> dict:
         rows += [("Almelo", name, lat, lon) for name, lat, lon in ALMELO]
         hoods = Neighbourhood.objects.bulk_create(
             [
-                Neighbourhood(
+                NeighbourhoodFactory.build(  # slug: slugify(municipality-name)
                     municipality=municipality,
                     name=name,
-                    slug=slugify(f"{municipality}-{name}"),
                     latitude=Decimal(lat),
                     longitude=Decimal(lon),
                 )
@@ -323,7 +336,10 @@ def seed_database(divisor: int, seed: int) -> dict:
         languages = {
             language.code: language
             for language in Language.objects.bulk_create(
-                [Language(code=code, name_nl=nl, name_en=en) for code, nl, en in language_rows]
+                [
+                    LanguageFactory.build(code=code, name_nl=nl, name_en=en)
+                    for code, nl, en in language_rows
+                ]
             )
         }
         skills = {skill.slug: skill for skill in Skill.objects.all()}
@@ -337,10 +353,10 @@ def seed_database(divisor: int, seed: int) -> dict:
         volunteer_count = sizes["volunteers"]
         users = User.objects.bulk_create(
             [
-                User(
+                UserFactory.build(
                     email=f"vrijwilliger-{number}@bench.example.org",
                     name=f"Vrijwilliger {number}",
-                    password="!",
+                    password=UNUSABLE_PASSWORD,
                     is_active=rng.random() >= 0.02,
                 )
                 for number in range(volunteer_count)
@@ -361,7 +377,7 @@ def seed_database(divisor: int, seed: int) -> dict:
             has_vog = rng.random() < 0.4
             paused = rng.random()
             profiles.append(
-                VolunteerProfile(
+                VolunteerProfileFactory.build(
                     user=user,
                     display_name=user.name,
                     bio="Ik help graag mensen in mijn wijk.",
@@ -381,7 +397,6 @@ def seed_database(divisor: int, seed: int) -> dict:
                         if paused < 0.12
                         else None
                     ),
-                    privacy_consent_version=settings.PRIVACY_STATEMENT_VERSION,
                     privacy_consent_at=now,
                 )
             )
@@ -406,7 +421,9 @@ def seed_database(divisor: int, seed: int) -> dict:
                 )
             for code, level in spoken.items():
                 profile_languages.append(
-                    VolunteerLanguage(profile=profile, language=languages[code], level=level)
+                    VolunteerLanguageFactory.build(
+                        profile=profile, language=languages[code], level=level
+                    )
                 )
             count = 0 if rng.random() < 0.05 else _weighted(rng, {1: 30, 2: 35, 3: 25, 4: 10})
             for slug in _sample_weighted(rng, SKILL_WEIGHTS, count):
@@ -505,9 +522,10 @@ def seed_database(divisor: int, seed: int) -> dict:
         for number, (group, hood) in enumerate(zip(group_of, participant_hoods, strict=True)):
             _share, situation, (young, old), codes, dutch, english, kind_weights = groups[group]
             participants.append(
-                Participant(
+                ParticipantFactory.build(
                     first_name=rng.choice(FIRST_NAMES[group]),
                     last_name=f"B{number}",
+                    phone="",
                     situation=situation,
                     neighbourhood=None if rng.random() < 0.01 else hood,
                     year_of_birth=now.year - rng.randint(young, old),
@@ -547,7 +565,7 @@ def seed_database(divisor: int, seed: int) -> dict:
                 times["available_slots"] = sum(
                     _sample_weighted(rng, request_weeks[group], rng.randint(2, 6))
                 )
-            return HelpRequest(
+            return HelpRequestFactory.build(
                 **times,
                 kind=kind,
                 description=descriptions[kind],
@@ -612,9 +630,10 @@ def seed_database(divisor: int, seed: int) -> dict:
         )
         organisations = Organisation.objects.bulk_create(
             [
-                Organisation(
+                OrganisationFactory.build(
                     name=f"Organisatie {number} {hood.name}",
                     slug=f"organisatie-{number}",
+                    email="",
                     kind=rng.choice(org_kinds),
                     # Every 20th, and the last (so that small sizes have one too), waits for
                     # approval: what it publishes is not public.
@@ -644,7 +663,7 @@ def seed_database(divisor: int, seed: int) -> dict:
             starts = today - timedelta(days=rng.randint(0, 60)) if period else None
             if ended:
                 starts = today - timedelta(days=120)
-            row = Opportunity(
+            row = OpportunityFactory.build(
                 organisation=organisation,
                 title=f"{title} ({'op afstand' if remote else hood.name})",
                 description=description,
@@ -719,7 +738,7 @@ def seed_database(divisor: int, seed: int) -> dict:
         for row in rng.sample(public, k=len(public) // 4):
             for user in rng.sample(users, k=_weighted(rng, {1: 60, 2: 30, 3: 10})):
                 responses.append(
-                    Response(
+                    ResponseFactory.build(
                         opportunity=row,
                         volunteer=user,
                         message="Ik help graag.",
@@ -1143,17 +1162,17 @@ def run_child(env: dict, job: str, out: Path, *extra: str) -> dict:
 
 
 def prepare(args, env: dict, divisor: int) -> dict:
-    db = db_name(divisor)
+    db = db_name(divisor, args.db_prefix)
     info = {"name": db}
     counts = table_counts(args.pg, db) if args.reuse else None
     if counts_ok(counts, divisor):
         log(f"reusing {db}: {counts}")
         info["reused"] = True
-        info["migrate_s"] = round(foundation.manage(env, "migrate", "--no-input", "-v0"), 1)
+        info["migrate_s"] = round(foundation.manage(env, *MIGRATE), 1)
     else:
         log(f"recreating database {db}")
         foundation.recreate_database(args.pg, db)
-        info["migrate_s"] = round(foundation.manage(env, "migrate", "--no-input", "-v0"), 1)
+        info["migrate_s"] = round(foundation.manage(env, *MIGRATE), 1)
         log(f"  migrate: {info['migrate_s']} s")
         started = time.perf_counter()
         info["seeded"] = run_child(
@@ -1176,7 +1195,7 @@ def prepare(args, env: dict, divisor: int) -> dict:
 
 
 def measure_size(args, base_env: dict, divisor: int) -> dict:
-    db = db_name(divisor)
+    db = db_name(divisor, args.db_prefix)
     env = {**base_env, "DATABASE_URL": f"{args.pg}/{db}"}
     result = {"scale": scale_label(divisor), "sizes": sizes_for(divisor)}
     result["database"] = prepare(args, env, divisor)
@@ -1315,6 +1334,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="measured runs per size")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--db-prefix",
+        default=DB_PREFIX,
+        help=f"the databases' name: PREFIX at scale 1, PREFIX_1_N at 1/N (default {DB_PREFIX})",
+    )
     parser.add_argument(
         "--no-tracemalloc", dest="tracemalloc", action="store_false", help="skip the heap run"
     )

@@ -365,6 +365,10 @@ def main():
             },
         }
 
+        # Static files for the manifest storage, into a throwaway STATIC_ROOT: first, as with
+        # DEBUG off every other command (migrate, seed_demo) refuses to run without them.
+        foundation.manage(env, "collectstatic", "--no-input", "-v0")
+
         # 1. Database.
         counts = table_counts(args.pg, args.db) if args.reuse else None
         if counts_ok(counts, args):
@@ -396,10 +400,7 @@ def main():
         log(f"VACUUM ANALYZE: {time.perf_counter() - started:.1f} s")
         result["database"] = {"name": args.db, **counts}
 
-        # 2. Static files for the manifest storage, into a throwaway STATIC_ROOT.
-        foundation.manage(env, "collectstatic", "--no-input", "-v0")
-
-        # 3. Queries per page, test-client timings, EXPLAIN ANALYZE.
+        # 2. Queries per page, test-client timings, EXPLAIN ANALYZE.
         queries_file = args.out_dir / "opportunities-queries.json"
         log("queries per page and EXPLAIN ANALYZE (test client, page cache off)")
         if args.quiet_wait:  # the timings of this part are not gated like the load is
@@ -439,7 +440,7 @@ def main():
             if name.startswith("list_search")
         }
 
-        # 4. Gunicorn on loopback, with and without the public page cache.
+        # 3. Gunicorn on loopback, with and without the public page cache.
         urls = {
             name: queries["urls"][name]
             for name in PUBLIC

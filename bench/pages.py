@@ -508,6 +508,10 @@ def main():
             "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         }
 
+        # Static files for the manifest storage, into a throwaway STATIC_ROOT: first, as with
+        # DEBUG off every other command (migrate, seed_demo) refuses to run without them.
+        manage(env, "collectstatic", "--no-input", "-v0")
+
         # 1. Database: reuse when asked and the size is right, else drop and recreate.
         wanted = (args.activities, args.activities * args.sessions_per_activity)
         counts = table_counts(args.pg, args.db) if args.reuse else None
@@ -537,10 +541,7 @@ def main():
         log(f"VACUUM ANALYZE: {time.perf_counter() - started:.1f} s")
         result["database"] = {"name": args.db, "activities": counts[0], "sessions": counts[1]}
 
-        # 2. Static files for the manifest storage, into a throwaway STATIC_ROOT.
-        manage(env, "collectstatic", "--no-input", "-v0")
-
-        # 3. Queries per page and EXPLAIN ANALYZE (also picks the concrete URLs).
+        # 2. Queries per page and EXPLAIN ANALYZE (also picks the concrete URLs).
         queries_file = args.out_dir / "queries.json"
         subprocess.run(
             [str(PYTHON), str(BENCH / "queries.py"), "--out", str(queries_file)],
@@ -571,7 +572,7 @@ def main():
             for name, e in queries["explain"].items()
         }
 
-        # 4. Gunicorn on loopback.
+        # 3. Gunicorn on loopback.
         port = free_port()
         gunicorn = start_gunicorn(env, port, args, args.out_dir / "gunicorn.log")
         wait_ready(port, gunicorn)
@@ -588,7 +589,7 @@ def main():
         log(f"warming up ({args.warmup} requests per URL)")
         warm_up(port, urls, args.warmup, args.concurrency)
 
-        # 5. Load, one URL at a time.
+        # 4. Load, one URL at a time.
         pages = {}
         for name, path in urls.items():
             log(f"{name}: {args.requests} × GET {path} (concurrency {args.concurrency})")

@@ -1,22 +1,49 @@
-"""Realistic demo data: neighbourhoods, languages, organisations, activities, sessions, and
-three demo accounts. Safe to run again: reference data and accounts are kept, activities are
-only added when there are none (or with --add). Counts scale up for benchmarks."""
+"""Realistic demo data: neighbourhoods, languages, organisations, activities, sessions,
+opportunities, volunteers, help requests, one matching run, and the demo accounts. Safe to run
+again: reference data, accounts and organisations are kept, the rest is only added when there
+are no activities (or with --add). Counts scale up for the benchmarks.
+
+Every row is made by the factories the tests use (mpact/factories.py); the big tables are
+built with `.build()` and written with bulk_create in batches, not one INSERT per row."""
 
 import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+import factory.django
+import factory.random
 from allauth.account.models import EmailAddress
-from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 from initiatives.models import Activity, Membership, Opportunity, Organisation, Session, SignUp
-from mpact.core.models import ALL_WEEK, Language, LanguageLevel, Neighbourhood, Skill
+from matching.models import Agency, HelpRequest, IntakeAssessment, Participant
+from mpact.core.models import ALL_WEEK, LanguageLevel, Skill
+from mpact.factories import (
+    UNUSABLE_PASSWORD,
+    ActivityFactory,
+    AgencyFactory,
+    HelpRequestFactory,
+    LanguageFactory,
+    MembershipFactory,
+    NeighbourhoodFactory,
+    OpportunityFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    SessionFactory,
+    SignUpFactory,
+    UserFactory,
+    VolunteerLanguageFactory,
+    VolunteerProfileFactory,
+)
+from mpact.notifications.models import Notification
+from mpact.notifications.services import notifications_create_for
 from mpact.users.models import COORDINATORS_GROUP, User
 from mpact.users.roles import coordinators_group_sync
 from volunteers.models import VolunteerLanguage, VolunteerProfile
@@ -191,6 +218,63 @@ STREETS = {
 }
 
 
+# Some full sessions show the waiting list: filled with these demo guests.
+GUEST_FIRST_NAMES = [
+    "Amal",
+    "Bram",
+    "Chidi",
+    "Dewi",
+    "Eline",
+    "Farah",
+    "Gijs",
+    "Hamid",
+    "Iris",
+    "Jamal",
+    "Kofi",
+    "Lotte",
+    "Mila",
+    "Noor",
+    "Omar",
+    "Priya",
+]
+
+# (name, kind, phone)
+AGENCIES = [
+    ("Sociaal wijkteam Enschede-Zuid", Agency.Kind.SOCIAL_TEAM, "053 481 00 00"),
+    ("Schuldhulpmaatje Twente", Agency.Kind.DEBT, "053 000 11 22"),
+    ("Het Juridisch Loket", Agency.Kind.LEGAL, "0900 8020"),
+    ("VluchtelingenWerk Oost Nederland", Agency.Kind.REFUGEE, "053 000 33 44"),
+    ("Jongerenwerk Zuidoost", Agency.Kind.YOUTH, "020 000 55 66"),
+]
+
+# (kind, what the person says)
+STORIES = [
+    (HelpRequest.Kind.PAPERWORK, "Ik krijg brieven van de Belastingdienst die ik niet begrijp."),
+    (HelpRequest.Kind.LANGUAGE, "Ik wil Nederlands oefenen, ik heb B1 gehaald."),
+    (HelpRequest.Kind.BUDDY, "Sinds mijn verhuizing ken ik niemand in de wijk."),
+    (HelpRequest.Kind.MONEY, "Ik heb schulden en durf de post niet meer open te maken."),
+    (HelpRequest.Kind.VOLUNTEER_WORK, "Ik was verpleegkundige in Syrië en wil graag helpen."),
+    (HelpRequest.Kind.YOUTH, "Mijn zoon van 15 zit veel thuis en heeft geen vrienden."),
+    (HelpRequest.Kind.SOCIAL, "Mijn moeder is 82 en erg eenzaam."),
+]
+ASKER_FIRST_NAMES = ["Samira", "Yonas", "Olena", "Mohammed", "Fatou", "Ricardo", "Aylin"]
+
+BATCH = 5000  # rows per INSERT of bulk_create
+
+
+def get_or_make(factory_class, lookup: dict, **fields):
+    """The row `lookup` finds, else a new one made by the factory: reference data,
+    organisations and agencies (and, in _accounts, the accounts) are made once, so running the
+    command again keeps them."""
+    found = factory_class._meta.model.objects.filter(**lookup).first()
+    return found or factory_class(**lookup, **fields)
+
+
+def link(through, rows: list) -> None:
+    """Many-to-many rows (through-table instances) in batches."""
+    through.objects.bulk_create(rows, batch_size=BATCH)
+
+
 class Command(BaseCommand):
     help = "Fill the database with realistic demo data (safe to run again)."
 
@@ -217,6 +301,7 @@ class Command(BaseCommand):
         **options,
     ):
         rng = random.Random(seed)
+        factory.random.reseed_random(seed)  # the factories' Faker values follow --seed too
         neighbourhoods = self._neighbourhoods()
         languages = self._languages()
         accounts = self._accounts()
@@ -249,40 +334,41 @@ class Command(BaseCommand):
         )
 
     def _neighbourhoods(self):
-        result = []
-        for municipality, name, lat, lng in NEIGHBOURHOODS:
-            hood, _ = Neighbourhood.objects.get_or_create(
-                municipality=municipality,
-                name=name,
-                defaults={
-                    "slug": slugify(f"{municipality}-{name}"),
-                    "latitude": Decimal(lat),
-                    "longitude": Decimal(lng),
-                },
+        return [
+            get_or_make(
+                NeighbourhoodFactory,
+                {"municipality": municipality, "name": name},
+                latitude=Decimal(lat),
+                longitude=Decimal(lng),
             )
-            result.append(hood)
-        return result
+            for municipality, name, lat, lng in NEIGHBOURHOODS
+        ]
 
     def _languages(self):
         return {
-            code: Language.objects.get_or_create(
-                code=code, defaults={"name_nl": nl, "name_en": en}
-            )[0]
+            code: get_or_make(LanguageFactory, {"code": code}, name_nl=nl, name_en=en)
             for code, nl, en in LANGUAGES
         }
 
     def _accounts(self):
         coordinators_group_sync()
+        coordinators = Group.objects.get(name=COORDINATORS_GROUP)
+        # The accounts share one published password: hashed once (a hash takes a third of a
+        # second by design), and only when an account is made.
+        hashed = None
         accounts = {}
         for role, (email, name) in DEMO_ACCOUNTS.items():
-            user, created = User.objects.get_or_create(email=email, defaults={"name": name})
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                if role == "coordinator":
-                    user.is_staff = True
-                user.save()
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                hashed = hashed or make_password(DEMO_PASSWORD)
+                user = UserFactory(
+                    email=email,
+                    name=name,
+                    password=factory.django.Password.Force(hashed),
+                    is_staff=role == "coordinator",
+                )
             if role == "coordinator":
-                user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+                user.groups.add(coordinators)
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
@@ -292,23 +378,22 @@ class Command(BaseCommand):
     def _organisations(self, neighbourhoods, member):
         result = []
         for name, kind, municipality in ORGANISATIONS:
-            organisation, created = Organisation.objects.get_or_create(
-                slug=slugify(name),
-                defaults={
-                    "name": name,
-                    "kind": kind,
-                    "description": f"{name} organiseert activiteiten in {municipality}.",
-                    "email": f"info@{slugify(name)}.example.org",
-                    "approved_at": timezone.now(),
-                },
+            organisation = get_or_make(
+                OrganisationFactory,
+                {"slug": slugify(name)},
+                name=name,
+                kind=kind,
+                description=f"{name} organiseert activiteiten in {municipality}.",
+                email=f"info@{slugify(name)}.example.org",
+                neighbourhoods=[
+                    hood for hood in neighbourhoods if hood.municipality == municipality
+                ],
             )
-            if created:
-                organisation.neighbourhoods.set(
-                    [hood for hood in neighbourhoods if hood.municipality == municipality]
-                )
             result.append((organisation, municipality))
-        Membership.objects.get_or_create(
-            organisation=result[0][0], user=member, defaults={"role": Membership.Role.ADMIN}
+        get_or_make(
+            MembershipFactory,
+            {"organisation": result[0][0], "user": member},
+            role=Membership.Role.ADMIN,
         )
         return result
 
@@ -325,7 +410,7 @@ class Command(BaseCommand):
             organisation, municipality = rng.choice(organisations)
             hood = rng.choice(by_municipality[municipality])
             activities.append(
-                Activity(
+                ActivityFactory.build(
                     organisation=organisation,
                     title=f"{title} {hood.name}",
                     description=description,
@@ -337,15 +422,15 @@ class Command(BaseCommand):
                 )
             )
             language_links.append(rng.sample(codes, k=rng.randint(1, len(codes))))
-        Activity.objects.bulk_create(activities, batch_size=1000)
+        Activity.objects.bulk_create(activities, batch_size=BATCH)
         through = Activity.languages.through
-        through.objects.bulk_create(
+        link(
+            through,
             [
                 through(activity_id=activity.pk, language_id=languages[code].pk)
                 for activity, codes in zip(activities, language_links, strict=True)
                 for code in codes
             ],
-            batch_size=5000,
         )
         sessions = []
         for activity in activities:
@@ -358,72 +443,48 @@ class Command(BaseCommand):
                 if starts <= timezone.now():
                     starts += timedelta(days=7)
                 sessions.append(
-                    Session(
+                    SessionFactory.build(
                         activity=activity,
                         starts_at=starts,
                         ends_at=starts + timedelta(hours=rng.choice([1, 2, 2, 3])),
                         capacity=rng.choice([8, 12, 15, 20, 30]),
                     )
                 )
-        Session.objects.bulk_create(sessions, batch_size=5000)  # no signals: refresh below
+        Session.objects.bulk_create(sessions, batch_size=BATCH)  # no signals: refresh below
         Activity.objects.all().refresh_next_session()
-        # A few sign-ups for the demo resident, and some full sessions to show the waiting list.
-        for session in sessions[: min(3, len(sessions))]:
-            SignUp.objects.create(
-                session=session,
-                user=resident,
-                name=resident.name,
-                email=resident.email,
-                status=SignUp.Status.CONFIRMED,
-            )
-            Session.objects.filter(pk=session.pk).update(seats_taken=1)
+        # A few sign-ups for the demo resident (each takes its place, as the factory does).
+        for session in sessions[:3]:
+            SignUpFactory(session=session, user=resident)
         # Some full sessions, to show the waiting list: filled with demo guests.
-        first_names = [
-            "Amal",
-            "Bram",
-            "Chidi",
-            "Dewi",
-            "Eline",
-            "Farah",
-            "Gijs",
-            "Hamid",
-            "Iris",
-            "Jamal",
-            "Kofi",
-            "Lotte",
-            "Mila",
-            "Noor",
-            "Omar",
-            "Priya",
-        ]
-        guests = []
-        for session in sessions[3::17]:
-            for seat in range(session.capacity):
-                name = f"{rng.choice(first_names)} {chr(65 + seat % 26)}."
-                guests.append(
-                    SignUp(
-                        session=session,
-                        name=name,
-                        email=f"gast{session.pk}-{seat}@example.org",
-                        status=SignUp.Status.CONFIRMED,
-                    )
+        full = sessions[3::17]
+        SignUp.objects.bulk_create(
+            [
+                SignUpFactory.build(
+                    session=session,
+                    name=f"{rng.choice(GUEST_FIRST_NAMES)} {chr(65 + seat % 26)}.",
+                    email=f"gast{session.pk}-{seat}@example.org",
                 )
-        SignUp.objects.bulk_create(guests, batch_size=5000)
-        Session.objects.filter(pk__in=[session.pk for session in sessions[3::17]]).update(
+                for session in full
+                for seat in range(session.capacity)
+            ],
+            batch_size=BATCH,
+        )
+        Session.objects.filter(pk__in=[session.pk for session in full]).update(
             seats_taken=F("capacity")
         )
 
     def _opportunities(self, rng, count, neighbourhoods, languages, skills, organisations):
         by_slug = {skill.slug: skill for skill in skills}
+        today = timezone.localdate()
         rows, links = [], []
         for _ in range(count):
             title, description, skill_slugs, codes, level = rng.choice(OPPORTUNITY_TEMPLATES)
             organisation, municipality = rng.choice(organisations)
             hood = rng.choice([h for h in neighbourhoods if h.municipality == municipality])
             commitment = rng.choice(list(Opportunity.Commitment))
-            today = timezone.localdate()
+            period = commitment == Opportunity.Commitment.PERIOD
             rows.append(
-                Opportunity(
+                OpportunityFactory.build(
                     organisation=organisation,
                     title=f"{title} in {hood.name}",
                     description=description,
@@ -432,81 +493,79 @@ class Command(BaseCommand):
                     hours_per_week=rng.choice([1, 2, 3, 4])
                     if commitment == Opportunity.Commitment.WEEKLY
                     else None,
-                    starts_on=today if commitment == Opportunity.Commitment.PERIOD else None,
-                    ends_on=today + timedelta(days=90)
-                    if commitment == Opportunity.Commitment.PERIOD
-                    else None,
+                    starts_on=today if period else None,
+                    ends_on=today + timedelta(days=90) if period else None,
                     neighbourhood=hood,
                     address=f"{rng.choice(STREETS[municipality])} {rng.randint(1, 250)}",
                     is_remote=rng.random() < 0.1,
                     places=rng.choice([1, 1, 2, 3, 5]),
                     needs_vog=rng.random() < 0.3,
                     open_to_newcomers=rng.random() < 0.7,
-                    status=Opportunity.Status.PUBLISHED,
                 )
             )
             links.append(([by_slug[s] for s in skill_slugs if s in by_slug], codes))
-        Opportunity.objects.bulk_create(rows, batch_size=2000)
+        Opportunity.objects.bulk_create(rows, batch_size=BATCH)
         skill_through = Opportunity.skills.through
         language_through = Opportunity.languages.through
-        skill_through.objects.bulk_create(
+        link(
+            skill_through,
             [
                 skill_through(opportunity_id=row.pk, skill_id=skill.pk)
                 for row, (row_skills, _codes) in zip(rows, links, strict=True)
                 for skill in row_skills
             ],
-            batch_size=5000,
         )
-        language_through.objects.bulk_create(
+        link(
+            language_through,
             [
                 language_through(opportunity_id=row.pk, language_id=languages[code].pk)
                 for row, (_skills, codes) in zip(rows, links, strict=True)
                 for code in codes
             ],
-            batch_size=5000,
         )
 
     def _volunteers(self, rng, count, neighbourhoods, languages, skills, demo_volunteer):
         now = timezone.now()
+        today = timezone.localdate()
         existing = set(
             User.objects.filter(email__startswith="vrijwilliger-").values_list("email", flat=True)
         )
         users = [
-            User(email=email, name=f"Vrijwilliger {number}", password="!")
+            UserFactory.build(email=email, password=UNUSABLE_PASSWORD)  # a Dutch name (Faker)
             for number in range(count)
             if (email := f"vrijwilliger-{number}@example.org") not in existing
         ]
-        User.objects.bulk_create(users, batch_size=5000)
-        users = list(User.objects.filter(email__in=[u.email for u in users]))
+        User.objects.bulk_create(users, batch_size=BATCH)
         if not VolunteerProfile.objects.filter(user=demo_volunteer).exists():
             users.append(demo_volunteer)
         # A realistic skew: most volunteers speak Dutch; a few languages are common, many rare.
-        common, rare = (
-            ["nl", "en", "ar", "tr"],
-            [c for c in languages if c not in {"nl", "en", "ar", "tr"}],
-        )
-        profiles, profile_languages, profile_skills = [], [], []
+        common = ["nl", "en", "ar", "tr"]
+        rare = [code for code in languages if code not in common]
+        profiles = []
         for user in users:
+            hood = rng.choice(neighbourhoods)
+            availability = rng.randint(1, ALL_WEEK)
+            hours_per_week = rng.choice([1, 2, 4, 8])
+            buddy_capacity = rng.choice([0, 0, 1, 1, 2])
+            prefers_teens = rng.random() < 0.3
+            has_vog = rng.random() < 0.4
             profiles.append(
-                VolunteerProfile(
+                VolunteerProfileFactory.build(
                     user=user,
-                    display_name=user.name.split()[0] if user.name else user.email,
                     bio="Ik help graag mensen in mijn wijk.",
-                    neighbourhood=rng.choice(neighbourhoods),
-                    availability=rng.randint(1, ALL_WEEK),
-                    hours_per_week=rng.choice([1, 2, 4, 8]),
-                    buddy_capacity=rng.choice([0, 0, 1, 1, 2]),
+                    neighbourhood=hood,
+                    availability=availability,
+                    hours_per_week=hours_per_week,
+                    buddy_capacity=buddy_capacity,
                     prefers_adults=True,
-                    prefers_teens=rng.random() < 0.3,
-                    has_vog=(has_vog := rng.random() < 0.4),
-                    vog_date=timezone.localdate() - timedelta(days=rng.randint(10, 900))
-                    if has_vog
-                    else None,
-                    privacy_consent_version=settings.PRIVACY_STATEMENT_VERSION,
+                    prefers_teens=prefers_teens,
+                    has_vog=has_vog,
+                    vog_date=today - timedelta(days=rng.randint(10, 900)) if has_vog else None,
                     privacy_consent_at=now,
                 )
             )
-        VolunteerProfile.objects.bulk_create(profiles, batch_size=5000)
+        VolunteerProfile.objects.bulk_create(profiles, batch_size=BATCH)
+        spoken, profile_skills = [], []
         for profile in profiles:
             codes = {"nl"} if rng.random() < 0.85 else set()
             codes.add(rng.choice(common) if rng.random() < 0.7 else rng.choice(rare))
@@ -518,8 +577,10 @@ class Command(BaseCommand):
                         [LanguageLevel.B1, LanguageLevel.B2, LanguageLevel.C1, LanguageLevel.NATIVE]
                     )
                 )
-                profile_languages.append(
-                    VolunteerLanguage(profile=profile, language=languages[code], level=level)
+                spoken.append(
+                    VolunteerLanguageFactory.build(
+                        profile=profile, language=languages[code], level=level
+                    )
                 )
             for skill in rng.sample(skills, k=min(len(skills), rng.randint(1, 3))):
                 profile_skills.append(
@@ -527,8 +588,64 @@ class Command(BaseCommand):
                         volunteerprofile_id=profile.pk, skill_id=skill.pk
                     )
                 )
-        VolunteerLanguage.objects.bulk_create(profile_languages, batch_size=5000)
-        VolunteerProfile.skills.through.objects.bulk_create(profile_skills, batch_size=5000)
+        VolunteerLanguage.objects.bulk_create(spoken, batch_size=BATCH)
+        link(VolunteerProfile.skills.through, profile_skills)
+
+    def _help_requests(self, rng, neighbourhoods, languages, coordinator):
+        """A few agencies and a realistic intake queue: new, in intake, open, referred, each
+        with the timeline, intake and referral the services would have left (the factories'
+        stage traits), and the coordinators told of each new request."""
+        agencies = [
+            get_or_make(AgencyFactory, {"name": name}, kind=kind, phone=phone)
+            for name, kind, phone in AGENCIES
+        ]
+        situations = list(Participant.Situation)
+        domains = [name for name, _label in IntakeAssessment.DOMAINS]
+        for number in range(21):
+            kind, story = STORIES[number % len(STORIES)]
+            participant = ParticipantFactory(
+                first_name=ASKER_FIRST_NAMES[number % len(ASKER_FIRST_NAMES)],
+                phone=f"06{rng.randint(10000000, 99999999)}",
+                situation=rng.choice(situations),
+                neighbourhood=rng.choice(neighbourhoods),
+                dutch_level=rng.choice(["A1", "A2", "B1", "B2"]),
+                created_by=coordinator,
+                languages=[languages[rng.choice(["ar", "ti", "uk", "tr", "nl"])]],
+            )
+            urgency = rng.choice(list(HelpRequest.Urgency))
+            stage = number % 4  # new, in intake, open (intake done), referred
+            stage_fields = {}
+            if stage >= 1:
+                stage_fields["assigned_to"] = coordinator
+            if stage >= 2:
+                stage_fields["intake_scores"] = {name: rng.randint(2, 5) for name in domains}
+            if stage >= 3:
+                stage_fields["referred_to"] = rng.choice(agencies)
+            help_request = HelpRequestFactory(
+                participant=participant,
+                kind=kind,
+                description=story,
+                neighbourhood=participant.neighbourhood,
+                urgency=urgency,
+                created_by=coordinator,
+                filed=stage == 0,
+                in_intake=stage == 1,
+                opened=stage == 2,
+                referred=stage == 3,
+                **stage_fields,
+            )
+            # What matching.services.help_request_create tells the coordinators.
+            notifications_create_for(
+                User.objects.coordinators(),
+                kind=Notification.Kind.HELP_REQUEST_NEW,
+                subject=gettext_lazy("New help request: %(kind)s"),
+                body=gettext_lazy("A new help request is waiting for intake (%(urgency)s)."),
+                params={
+                    "kind": help_request.get_kind_display(),
+                    "urgency": help_request.get_urgency_display(),
+                },
+                link=help_request.get_absolute_url(),
+            )
 
     def _match(self, coordinator):
         """One matching run, so that coordinators see suggestions to compare and volunteers
@@ -543,87 +660,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Matching: {run.suggestions} suggestions from {run.candidates} candidates."
         )
-
-    def _help_requests(self, rng, neighbourhoods, languages, coordinator):
-        """A few agencies and a realistic intake queue: new, in intake, open, referred."""
-        from matching import services as matching
-        from matching.models import Agency, HelpRequest, Participant
-
-        agencies = [
-            Agency.objects.get_or_create(name=name, defaults={"kind": kind, "phone": phone})[0]
-            for name, kind, phone in [
-                ("Sociaal wijkteam Enschede-Zuid", Agency.Kind.SOCIAL_TEAM, "053 481 00 00"),
-                ("Schuldhulpmaatje Twente", Agency.Kind.DEBT, "053 000 11 22"),
-                ("Het Juridisch Loket", Agency.Kind.LEGAL, "0900 8020"),
-                ("VluchtelingenWerk Oost Nederland", Agency.Kind.REFUGEE, "053 000 33 44"),
-                ("Jongerenwerk Zuidoost", Agency.Kind.YOUTH, "020 000 55 66"),
-            ]
-        ]
-        stories = [
-            (
-                HelpRequest.Kind.PAPERWORK,
-                "Ik krijg brieven van de Belastingdienst die ik niet begrijp.",
-            ),
-            (HelpRequest.Kind.LANGUAGE, "Ik wil Nederlands oefenen, ik heb B1 gehaald."),
-            (HelpRequest.Kind.BUDDY, "Sinds mijn verhuizing ken ik niemand in de wijk."),
-            (HelpRequest.Kind.MONEY, "Ik heb schulden en durf de post niet meer open te maken."),
-            (
-                HelpRequest.Kind.VOLUNTEER_WORK,
-                "Ik was verpleegkundige in Syrië en wil graag helpen.",
-            ),
-            (HelpRequest.Kind.YOUTH, "Mijn zoon van 15 zit veel thuis en heeft geen vrienden."),
-            (HelpRequest.Kind.SOCIAL, "Mijn moeder is 82 en erg eenzaam."),
-        ]
-        first_names = ["Samira", "Yonas", "Olena", "Mohammed", "Fatou", "Ricardo", "Aylin"]
-        situations = list(Participant.Situation)
-        for number in range(21):
-            kind, story = stories[number % len(stories)]
-            participant = Participant.objects.create(
-                first_name=first_names[number % len(first_names)],
-                phone=f"06{rng.randint(10000000, 99999999)}",
-                situation=rng.choice(situations),
-                neighbourhood=rng.choice(neighbourhoods),
-                dutch_level=rng.choice(["A1", "A2", "B1", "B2"]),
-                consent_given=True,
-                consent_method=Participant.ConsentMethod.VERBAL,
-                consent_at=timezone.now(),
-                created_by=coordinator,
-            )
-            participant.languages.set([languages[rng.choice(["ar", "ti", "uk", "tr", "nl"])]])
-            help_request = matching.help_request_create(
-                participant=participant,
-                kind=kind,
-                description=story,
-                neighbourhood=participant.neighbourhood,
-                urgency=rng.choice(list(HelpRequest.Urgency)),
-                by=coordinator,
-            )
-            stage = number % 4
-            if stage >= 1:
-                matching.help_request_start_intake(help_request=help_request, by=coordinator)
-            if stage >= 2:
-                scores = {
-                    name: rng.randint(2, 5)
-                    for name in [
-                        "language",
-                        "daily_activity",
-                        "social_network",
-                        "finances",
-                        "health",
-                        "housing",
-                    ]
-                }
-                matching.help_request_complete_intake(
-                    help_request=help_request, scores=scores, by=coordinator
-                )
-            if stage >= 3:
-                matching.help_request_refer(
-                    help_request=help_request,
-                    agency=rng.choice(agencies),
-                    reason="Professionele hulp nodig.",
-                    follow_up_on=timezone.localdate() + timedelta(days=14),
-                    by=coordinator,
-                )
 
 
 # (title, description, skill slugs, language codes, minimum Dutch level)
