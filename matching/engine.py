@@ -170,6 +170,8 @@ def points_for_distance(km: float, max_km: float) -> int:
 def score(volunteer: Volunteer, need: Need, words: Words = NO_WORDS) -> tuple[int, tuple]:
     """The soft score (0-1000) and its parts in words. Call only for pairs that pass."""
     points, reasons = 0, []
+    if need.needs_vog:  # a hard rule this pair passes: said, so that nobody has to check
+        reasons.append(_("certificate of conduct (VOG): yes"))
     language = shared_language(volunteer, need)
     if language:
         code, level = language

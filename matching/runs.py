@@ -77,8 +77,10 @@ def _volunteers(today):
         .annotate(count=Count("id"))
     )
     # Hard rules the database applies: active, not paused, some capacity at all.
-    available = VolunteerProfile.objects.available(today).filter(
-        Q(buddy_capacity__gt=0) | Q(hours_per_week__gt=0)
+    available = (
+        VolunteerProfile.objects.available(today)
+        .filter(Q(buddy_capacity__gt=0) | Q(hours_per_week__gt=0))
+        .with_valid_vog(today)
     )
     languages, skills = {}, {}
     for profile_id, code, level in VolunteerLanguage.objects.filter(
@@ -109,7 +111,7 @@ def _volunteers(today):
         "neighbourhood__latitude",
         "neighbourhood__longitude",
         "max_distance_km",
-        "has_vog",
+        "valid_vog",
         "prefers_adults",
         "prefers_teens",
     ):
@@ -172,7 +174,7 @@ def _request_needs(now):
         languages.update({language.code: "native" for language in participant.languages.all()})
         if participant.dutch_level:
             languages["nl"] = participant.dutch_level
-        age = now.year - participant.year_of_birth if participant.year_of_birth else 30
+        age = now.year - participant.year_of_birth if participant.year_of_birth else None
         result.append(
             engine.Need(
                 id=(REQUEST, request.pk),
@@ -184,7 +186,11 @@ def _request_needs(now):
                 lon=float(hood.longitude) if hood else 0.0,
                 remote=hood is None,
                 places=1 - active.get(request.pk, 0),
-                audience="teens" if age < 18 else "adults",
+                audience="teens" if age is not None and age < 18 else "adults",
+                # A minor, or a kind of help that is one to one with someone vulnerable: only
+                # a volunteer with a valid certificate of conduct (settings MATCH_VOG_*).
+                needs_vog=(age is not None and age < settings.MATCH_VOG_UNDER_AGE)
+                or request.kind in settings.MATCH_VOG_KINDS,
                 waiting_days=(now - request.created_at).days,
                 excluded=frozenset(
                     excluded.get(request.pk, set()) | turned_down.get(participant.pk, set())

@@ -419,6 +419,12 @@ HELP_REQUEST_STALE_DAYS = env_int("HELP_REQUEST_STALE_DAYS", 7)
 # after how long a run that never finished (a crashed worker) no longer holds the lock.
 MATCH_TOP_K = env_int("MATCH_TOP_K", 10)
 MATCH_RUN_TIMEOUT_MINUTES = env_int("MATCH_RUN_TIMEOUT_MINUTES", 30)
+# Help for a person under MATCH_VOG_UNDER_AGE, or of these kinds (one to one, with someone
+# vulnerable), goes only to a volunteer whose certificate of conduct (VOG) is at most
+# MATCH_VOG_VALID_YEARS old: in the Netherlands that is what working with minors asks.
+MATCH_VOG_UNDER_AGE = env_int("MATCH_VOG_UNDER_AGE", 18)
+MATCH_VOG_KINDS = env_list("MATCH_VOG_KINDS", ["buddy", "youth", "informal_care", "social"])
+MATCH_VOG_VALID_YEARS = env_int("MATCH_VOG_VALID_YEARS", 3)
 # A volunteer has this many days to answer an offered match before it expires.
 MATCH_ANSWER_DAYS = env_int("MATCH_ANSWER_DAYS", 5)
 # An opportunity suggested to a volunteer stays on their page this many days, or until they

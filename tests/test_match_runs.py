@@ -1,7 +1,7 @@
 """A matching run reads the database, lets the engine choose and writes suggestions: one run
 at a time, no duplicates when nothing changed, nothing half-written when it fails."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from unittest import mock
 
@@ -35,12 +35,17 @@ def world():
         kind=HelpRequest.Kind.BUDDY,
         status=HelpRequest.Status.OPEN,
     )
-    speaker = VolunteerProfileFactory(neighbourhood=hood, buddy_capacity=1)
+    # A buddy is one to one with someone vulnerable: only volunteers with a valid VOG.
+    vog = {"has_vog": True, "vog_date": timezone.localdate() - timedelta(days=100)}
+    speaker = VolunteerProfileFactory(neighbourhood=hood, buddy_capacity=1, **vog)
     VolunteerLanguage.objects.create(profile=speaker, language=arabic, level="C1")
-    other = VolunteerProfileFactory(neighbourhood=hood, buddy_capacity=1)
+    other = VolunteerProfileFactory(neighbourhood=hood, buddy_capacity=1, **vog)
     VolunteerLanguage.objects.create(profile=other, language=tigrinya, level="native")
     paused = VolunteerProfileFactory(
-        neighbourhood=hood, buddy_capacity=1, paused_until=timezone.localdate() + timedelta(days=3)
+        neighbourhood=hood,
+        buddy_capacity=1,
+        paused_until=timezone.localdate() + timedelta(days=3),
+        **vog,
     )
     VolunteerLanguage.objects.create(profile=paused, language=arabic, level="native")
     return {"request": request, "speaker": speaker, "other": other, "paused": paused}
@@ -259,7 +264,12 @@ def test_someone_else_cannot_answer(client, world, coordinator):
 def test_decline_or_expiry_offers_the_next_best_on_the_next_run(world, coordinator):
     from matching.suggestions import suggestion_approve, suggestion_decline, suggestions_expire
 
-    second = VolunteerProfileFactory(neighbourhood=world["request"].neighbourhood, buddy_capacity=1)
+    second = VolunteerProfileFactory(
+        neighbourhood=world["request"].neighbourhood,
+        buddy_capacity=1,
+        has_vog=True,
+        vog_date=timezone.localdate(),
+    )
     VolunteerLanguage.objects.create(
         profile=second, language=world["speaker"].languages.get().language, level="B2"
     )
@@ -363,3 +373,42 @@ def test_rejecting_needs_a_reason(world, coordinator):
     suggestion_reject(suggestion=suggestion, by=coordinator, reason="Kennen elkaar al")
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.reject_reason) == ("rejected", "Kennen elkaar al")
+
+
+@pytest.mark.parametrize(
+    ("vog", "suggested"),
+    [
+        ({"has_vog": False}, False),
+        ({"has_vog": True, "vog_date": date(2020, 1, 1)}, False),  # too old to count
+        ({"has_vog": True, "vog_date": "recent"}, True),
+    ],
+)
+def test_a_minor_is_suggested_only_volunteers_with_a_valid_vog(vog, suggested, settings):
+    """A request for a 15-year-old, of a kind that needs no VOG by itself."""
+    settings.MATCH_VOG_KINDS = []
+    hood = NeighbourhoodFactory(latitude=Decimal("52.22"), longitude=Decimal("6.89"))
+    participant = ParticipantFactory(
+        neighbourhood=hood, year_of_birth=timezone.localdate().year - 15, dutch_level="B2"
+    )
+    request = HelpRequestFactory(
+        participant=participant,
+        neighbourhood=hood,
+        kind=HelpRequest.Kind.PAPERWORK,
+        status=HelpRequest.Status.OPEN,
+    )
+    if vog.get("vog_date") == "recent":
+        vog = {**vog, "vog_date": timezone.localdate() - timedelta(days=30)}
+    volunteer = VolunteerProfileFactory(neighbourhood=hood, buddy_capacity=1, **vog)
+    VolunteerLanguage.objects.create(profile=volunteer, language=LanguageFactory(), level="native")
+    runs.match_run_execute()
+    suggestion = MatchSuggestion.objects.filter(help_request=request).first()
+    assert (suggestion is not None) is suggested
+    if suggestion:
+        assert "verklaring omtrent gedrag (VOG): ja" in suggestion.reasons["nl"]
+        assert "certificate of conduct (VOG): yes" in suggestion.reasons["en"]
+    # And an adult's paperwork needs none.
+    participant.year_of_birth = timezone.localdate().year - 40
+    participant.save()
+    MatchSuggestion.objects.all().delete()
+    runs.match_run_execute()
+    assert MatchSuggestion.objects.filter(help_request=request).exists()

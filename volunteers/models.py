@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,21 @@ class VolunteerProfileQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(user__is_active=True).filter(
             Q(paused_until__isnull=True) | Q(paused_until__lt=today)
+        )
+
+    def with_valid_vog(self, today=None):
+        """Annotates `valid_vog`: a certificate of conduct no older than MATCH_VOG_VALID_YEARS
+        (the one place that says when a VOG still counts)."""
+        today = today or timezone.localdate()
+        years = settings.MATCH_VOG_VALID_YEARS
+        try:
+            oldest = today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            oldest = today.replace(year=today.year - years, day=28)
+        return self.annotate(
+            valid_vog=ExpressionWrapper(
+                Q(has_vog=True, vog_date__gte=oldest), output_field=models.BooleanField()
+            )
         )
 
 
