@@ -7,6 +7,7 @@ over after MATCH_RUN_TIMEOUT_MINUTES. A run that fails writes no suggestion at a
 """
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -221,13 +222,6 @@ def _opportunity_needs(now):
         volunteer__volunteer_profile__isnull=False
     ).values_list("opportunity_id", "volunteer__volunteer_profile"):
         excluded.setdefault(opportunity_id, set()).add(profile_id)
-    # One suggested opportunity at a time: who has one waiting gets no other until they
-    # answer it or it expires.
-    waiting = frozenset(
-        MatchSuggestion.objects.filter(
-            opportunity__isnull=False, status=MatchSuggestion.Status.PROPOSED
-        ).values_list("volunteer_id", flat=True)
-    )
     result = []
     for opportunity in opportunities:
         hood = opportunity.neighbourhood
@@ -248,10 +242,44 @@ def _opportunity_needs(now):
                 needs_vog=opportunity.needs_vog,
                 audience="",
                 waiting_days=(now - opportunity.created_at).days,
-                excluded=frozenset(excluded.get(opportunity.pk, set())) | waiting,
+                excluded=frozenset(excluded.get(opportunity.pk, set())),
             )
         )
     return result
+
+
+def _with_a_waiting_tip() -> set[int]:
+    """Volunteers with a suggested opportunity waiting for their answer: one tip at a time."""
+    return set(
+        MatchSuggestion.objects.filter(
+            opportunity__isnull=False, status=MatchSuggestion.Status.PROPOSED
+        ).values_list("volunteer_id", flat=True)
+    )
+
+
+def plan(volunteers, request_needs, opportunity_needs, *, waiting_tips=frozenset(), top_k=10):
+    """What a run suggests, and the proof, in two steps. First the people who asked for help:
+    the best assignment over every feasible pair of requests and volunteers. Then, with the
+    capacity that is left, one opportunity tip at most per volunteer (none for who has one
+    waiting): a tip never takes a place a person who asked for help could have had, and
+    each step's total is proven the best for it (engine.optimise)."""
+    requests, request_proof = engine.optimise(volunteers, request_needs, top_k=top_k)
+    used = {}
+    for chosen in requests:
+        used[chosen.volunteer_id] = used.get(chosen.volunteer_id, 0) + 1
+    tip_takers = [
+        replace(v, capacity=0 if v.id in waiting_tips else min(1, v.capacity - used.get(v.id, 0)))
+        for v in volunteers
+    ]
+    tips, tip_proof = engine.optimise(tip_takers, opportunity_needs, top_k=top_k)
+    proof = engine.Certificate(
+        rounds=request_proof.rounds + tip_proof.rounds,
+        pairs_priced=request_proof.pairs_priced + tip_proof.pairs_priced,
+        pairs_added=request_proof.pairs_added + tip_proof.pairs_added,
+        bound=request_proof.bound + tip_proof.bound,
+        total=request_proof.total + tip_proof.total,
+    )
+    return requests + tips, proof
 
 
 def _words() -> dict[str, engine.Words]:
@@ -303,9 +331,16 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
         now = timezone.now()
         opportunity_suggestions_settle(now=now)
         volunteers = _volunteers(timezone.localdate())
-        needs = [need for need in _request_needs(now) + _opportunity_needs(now) if need.places > 0]
-        # The best assignment over every feasible pair, and its proof (engine.optimise).
-        chosen, certificate = engine.optimise(volunteers, needs, top_k=settings.MATCH_TOP_K)
+        request_needs = [need for need in _request_needs(now) if need.places > 0]
+        opportunity_needs = [need for need in _opportunity_needs(now) if need.places > 0]
+        needs = request_needs + opportunity_needs
+        chosen, certificate = plan(
+            volunteers,
+            request_needs,
+            opportunity_needs,
+            waiting_tips=_with_a_waiting_tip(),
+            top_k=settings.MATCH_TOP_K,
+        )
         if not certificate.is_optimal:  # cannot happen unless the engine is wrong
             raise RuntimeError(f"the assignment is not proven optimal: {certificate}")
         reasons = _reasons(chosen, volunteers, needs)

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from matching import runs
+from matching import engine, runs
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
 from mpact.factories import (
     HelpRequestFactory,
@@ -168,7 +168,7 @@ def test_a_failed_scheduled_run_is_recorded_and_tried_again(world):
 
     with mock.patch.object(engine, "optimise", side_effect=crashes_once):
         result = run_matching.apply()
-    assert len(calls) == 2
+    assert len(calls) == 3  # the failed run's first step, then both steps of the retry
     failed, done = MatchRun.objects.order_by("started_at")
     assert (failed.status, done.status) == ("failed", "done")
     assert "solver crashed" in failed.error
@@ -412,3 +412,30 @@ def test_a_minor_is_suggested_only_volunteers_with_a_valid_vog(vog, suggested, s
     MatchSuggestion.objects.all().delete()
     runs.match_run_execute()
     assert MatchSuggestion.objects.filter(help_request=request).exists()
+
+
+def test_tips_come_one_at_a_time_and_never_take_a_place_a_person_could_have():
+    """A volunteer with room for two: the person asking for help gets them first, and of two
+    opportunities only one is suggested, in one run and in the next."""
+    from matching.runs import plan
+
+    near = dict(lat=52.22, lon=6.89)
+    volunteer = engine.Volunteer(id=1, languages={"nl": "native"}, capacity=2, **near)
+    person = engine.Need(id=("request", 1), languages={"nl": "native"}, **near)
+    tips = [
+        engine.Need(
+            id=("opportunity", n),
+            languages={"nl": "native"},
+            needs_shared_language=False,
+            waiting_days=60,  # scores above the person: a joint optimum would take both
+            **near,
+        )
+        for n in (1, 2)
+    ]
+    chosen, proof = plan([volunteer], [person], tips)
+    kinds = sorted(kind for kind, _pk in (c.need_id for c in chosen))
+    assert kinds == ["opportunity", "request"]  # the person, and one tip of the two
+    assert proof.total == proof.bound == sum(c.score for c in chosen)
+    # With a tip waiting, the next run suggests no other tip, and the person still comes first.
+    chosen, _proof = plan([volunteer], [person], tips, waiting_tips={1})
+    assert [c.need_id for c in chosen] == [("request", 1)]

@@ -196,10 +196,12 @@ def test_the_volunteer_sees_it_with_reasons_and_can_say_not_for_me(client, town)
 
 def test_responding_accepts_the_suggestion_and_closing_expires_it(town):
     cook = speaker(town["centre"], skills=[town["cooking"]], buddy_capacity=2)
+    speaker(town["centre"])  # a reader: one tip per volunteer, so the second goes to them
     other = OpportunityFactory(neighbourhood=town["centre"], title="Voorleesmaatje")
     runs.match_run_execute()
     by_title = {s.opportunity.title: s for s in MatchSuggestion.objects.all()}
     assert set(by_title) == {"Kookmaatje", "Voorleesmaatje"}
+    assert by_title["Kookmaatje"].volunteer == cook
     ResponseFactory(opportunity=town["cook"], volunteer=cook.user)
     other.status = Opportunity.Status.FILLED
     other.save()
