@@ -27,11 +27,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from mpact.factories import UserFactory
 from mpact.notifications.delivery import DeliveryFailed, is_permanent, notification_deliver
 from mpact.notifications.models import Notification
 from mpact.notifications.services import notification_create
 from mpact.notifications.tasks import deliver_notification
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -22,13 +22,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from initiatives import services
+from mpact.factories import SessionFactory, SignUpFactory, UserFactory
 from mpact.notifications.models import Notification
 from mpact.notifications.services import (
     Recipient,
     notification_create,
     notifications_create_for,
 )
-from tests.factories import SessionFactory, SignUpFactory, UserFactory
 
 Kind = Notification.Kind
 BASE_DIR = Path(settings.BASE_DIR)
