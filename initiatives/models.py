@@ -334,7 +334,6 @@ class Session(models.Model):
         return self.starts_at <= timezone.now()
 
 
-
 class SignUpQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=SignUp.ACTIVE_STATUSES)
@@ -403,7 +402,6 @@ class OpportunityQuerySet(models.QuerySet):
     def search(self, text: str):
         """Like ActivityQuerySet.search."""
         return _ranked_search(self, text, SEARCH_VECTOR)
-
 
 
 class Opportunity(models.Model):
