@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from mpact.core.models import LEVEL_RANK, LanguageLevel
 
@@ -100,6 +100,7 @@ class Need:
     audience: str = "adults"  # "adults" or "teens"
     waiting_days: int = 0
     excluded: frozenset = field(default_factory=frozenset)  # declined or ended badly before
+    posted: bool = False  # an opportunity: waiting_days is how long ago it was posted
     # Languages the volunteer must speak at least this well: ((code, level), ...), for an
     # opportunity's minimum level of Dutch.
     min_levels: tuple = ()
@@ -157,55 +158,86 @@ def passes_hard_rules(volunteer: Volunteer, need: Need) -> bool:
 
 
 def _slot_words(mask: int) -> str:
-    for bit in range(21):
-        if mask & (1 << bit):
-            return f"{WEEKDAYS[bit // 3]} {DAY_PARTS[bit % 3]}"
-    return ""
+    """Every part of the week in the mask, in words ("Tuesday morning, Wednesday afternoon";
+    in Dutch one word each: "dinsdagochtend, woensdagmiddag")."""
+    return ", ".join(
+        pgettext("weekday and part of the day", "%(day)s %(part)s")
+        % {"day": WEEKDAYS[bit // 3], "part": DAY_PARTS[bit % 3]}
+        for bit in range(21)
+        if mask & (1 << bit)
+    )
 
 
 def points_for_distance(km: float, max_km: float) -> int:
     return int(DISTANCE_POINTS * max(0.0, 1 - km / max(max_km, 0.1)))
 
 
-def score(volunteer: Volunteer, need: Need, words: Words = NO_WORDS) -> tuple[int, tuple]:
-    """The soft score (0-1000) and its parts in words. Call only for pairs that pass."""
-    points, reasons = 0, []
+# The parts of the score, in the order the comparison screen shows them, with their names.
+PARTS = ("language", "skills", "times", "distance", "preference", "waiting", "load")
+PART_WORDS = {
+    "language": gettext_lazy("language"),
+    "skills": gettext_lazy("skills"),
+    "times": gettext_lazy("times"),
+    "distance": gettext_lazy("distance"),
+    "preference": gettext_lazy("preference"),
+    "waiting": gettext_lazy("waiting"),
+    "load": gettext_lazy("already busy"),
+}
+
+
+def score_parts(volunteer: Volunteer, need: Need, words: Words = NO_WORDS) -> tuple[dict, tuple]:
+    """The points of each part of the soft score (PARTS; the load is negative) and the reasons
+    in words. Call only for pairs that pass the hard rules."""
+    parts, reasons = dict.fromkeys(PARTS, 0), []
     if need.needs_vog:  # a hard rule this pair passes: said, so that nobody has to check
         reasons.append(_("certificate of conduct (VOG): yes"))
     language = shared_language(volunteer, need)
     if language:
         code, level = language
-        points += LANGUAGE_POINTS + LANGUAGE_POINTS_PER_LEVEL * LEVEL_RANK[level]
+        parts["language"] = LANGUAGE_POINTS + LANGUAGE_POINTS_PER_LEVEL * LEVEL_RANK[level]
         reasons.append(
             _("speaks %(language)s (%(level)s)")
             % {"language": words.languages.get(code, code), "level": LEVEL_WORDS.get(level, level)}
         )
     if need.skills:
         matched = need.skills & volunteer.skills
-        points += int(SKILL_POINTS * len(matched) / len(need.skills))
+        parts["skills"] = int(SKILL_POINTS * len(matched) / len(need.skills))
         if matched:
             names = sorted(words.skills.get(slug, slug) for slug in matched)
             reasons.append(_("skills: %(skills)s") % {"skills": ", ".join(names)})
     common = need.availability & volunteer.availability
     if common:
-        points += min(SHARED_SLOTS_MAX, SHARED_SLOT_POINTS * bin(common).count("1"))
+        parts["times"] = min(SHARED_SLOTS_MAX, SHARED_SLOT_POINTS * bin(common).count("1"))
         reasons.append(_("both free %(when)s") % {"when": _slot_words(common)})
     if not need.remote:
         km = distance_km(volunteer.lat, volunteer.lon, need.lat, need.lon)
-        points += points_for_distance(km, volunteer.max_km)
-        reasons.append(_("%(km)s km") % {"km": number_format(round(km, 1), decimal_pos=1)})
+        parts["distance"] = points_for_distance(km, volunteer.max_km)
+        if (volunteer.lat, volunteer.lon) == (need.lat, need.lon):
+            reasons.append(_("same neighbourhood"))
+        else:
+            reasons.append(_("%(km)s km") % {"km": number_format(round(km, 1), decimal_pos=1)})
     if (need.audience == "teens" and volunteer.prefers_teens) or (
         need.audience == "adults" and volunteer.prefers_adults
     ):
-        points += AUDIENCE_POINTS
+        parts["preference"] = AUDIENCE_POINTS
         reasons.append(
             _("likes working with %(audience)s") % {"audience": AUDIENCE_WORDS[need.audience]}
         )
-    points += min(WAITING_MAX, WAITING_POINTS_PER_DAY * need.waiting_days)
+    parts["waiting"] = min(WAITING_MAX, WAITING_POINTS_PER_DAY * need.waiting_days)
     if need.waiting_days:
-        reasons.append(_("waiting %(days)d days") % {"days": need.waiting_days})
-    points -= min(points, LOAD_PENALTY * volunteer.load)
-    return max(0, min(MAX_SCORE, points)), tuple(reasons)
+        if need.posted:
+            reasons.append(_("posted %(days)d days ago") % {"days": need.waiting_days})
+        else:
+            reasons.append(_("waiting %(days)d days") % {"days": need.waiting_days})
+    before_load = sum(parts.values())
+    parts["load"] = -min(before_load, LOAD_PENALTY * volunteer.load)
+    return parts, tuple(reasons)
+
+
+def score(volunteer: Volunteer, need: Need, words: Words = NO_WORDS) -> tuple[int, tuple]:
+    """The soft score (0-1000) and its parts in words. Call only for pairs that pass."""
+    parts, reasons = score_parts(volunteer, need, words)
+    return max(0, min(MAX_SCORE, sum(parts.values()))), tuple(reasons)
 
 
 def candidates_exhaustive(volunteers, needs, *, top_k: int = 10) -> list[Candidate]:

@@ -242,6 +242,7 @@ def _opportunity_needs(now):
                 needs_vog=opportunity.needs_vog,
                 audience="",
                 waiting_days=(now - opportunity.created_at).days,
+                posted=True,
                 excluded=frozenset(excluded.get(opportunity.pk, set())),
             )
         )
@@ -296,18 +297,20 @@ def _words() -> dict[str, engine.Words]:
 
 
 def _reasons(chosen, volunteers, needs) -> dict:
-    """The reasons of each chosen pair in words, in every language of the site."""
+    """Per chosen pair: its reasons in words in every language of the site, and the points of
+    each part of its score, {"reasons": {"nl": [...], ...}, "points": {"language": 230, ...}}."""
     volunteer_by_id = {v.id: v for v in volunteers}
     need_by_id = {n.id: n for n in needs}
-    reasons = {(c.need_id, c.volunteer_id): {} for c in chosen}
+    explained = {(c.need_id, c.volunteer_id): {"reasons": {}} for c in chosen}
     for code, words in _words().items():
         with translation.override(code):
             for c in chosen:
-                _points, words_for_pair = engine.score(
+                parts, words_for_pair = engine.score_parts(
                     volunteer_by_id[c.volunteer_id], need_by_id[c.need_id], words
                 )
-                reasons[c.need_id, c.volunteer_id][code] = list(words_for_pair)
-    return reasons
+                explained[c.need_id, c.volunteer_id]["reasons"][code] = list(words_for_pair)
+                explained[c.need_id, c.volunteer_id]["points"] = parts
+    return explained
 
 
 def _suggestion(candidate, run, reasons) -> MatchSuggestion:
@@ -318,7 +321,8 @@ def _suggestion(candidate, run, reasons) -> MatchSuggestion:
         volunteer_id=candidate.volunteer_id,
         run=run,
         score=candidate.score,
-        reasons=reasons[candidate.need_id, candidate.volunteer_id],
+        reasons=reasons[candidate.need_id, candidate.volunteer_id]["reasons"],
+        points=reasons[candidate.need_id, candidate.volunteer_id]["points"],
     )
 
 

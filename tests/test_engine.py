@@ -322,3 +322,24 @@ def test_the_pricing_finds_what_the_top_1_graph_misses():
     capacity, places = {1: 1, 2: 1}, {first.id: 1, second.id: 1}
     best = brute_force_best(every_feasible_pair([a, b], [first, second]), capacity, places)
     assert certificate.total == certificate.bound == best
+
+
+def test_explanations_a_coordinator_can_trust():
+    from django.utils import translation
+
+    near = dict(lat=52.22, lon=6.89)
+    volunteer = engine.Volunteer(
+        id=1, languages={"nl": "native"}, availability=0b110000, load=1, **near
+    )  # Tuesday afternoon and evening
+    need = engine.Need(id=1, languages={"nl": "B1"}, availability=0b111000, waiting_days=12, **near)
+    tip = engine.Need(id=2, languages={}, needs_shared_language=False, waiting_days=12, posted=True)
+    with translation.override("nl"):
+        parts, reasons = engine.score_parts(volunteer, need)
+        assert "allebei vrij op dinsdagmiddag, dinsdagavond" in reasons  # every slot, one word
+        assert "dezelfde wijk" in reasons and not any("0,0 km" in r for r in reasons)
+        assert "wacht al 12 dagen" in reasons
+        _parts, tip_reasons = engine.score_parts(volunteer, tip)
+        assert "12 dagen geleden geplaatst" in tip_reasons
+    assert set(parts) == set(engine.PARTS)
+    assert parts["load"] == -engine.LOAD_PENALTY  # negative: already busy
+    assert sum(parts.values()) == engine.score(volunteer, need)[0]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from matching import engine, runs
@@ -139,7 +140,7 @@ def test_the_times_a_coordinator_noted_must_fit_the_volunteer(world, coordinator
     world["speaker"].availability = availability_bit(0, 0) | tuesday_evening
     world["speaker"].save()
     runs.match_run_execute()
-    assert "allebei vrij op dinsdag avond" in MatchSuggestion.objects.get().reasons["nl"]
+    assert "allebei vrij op dinsdagavond" in MatchSuggestion.objects.get().reasons["nl"]
     # The coordinator ticks the times on the request in the admin.
     page = coordinator_client.get(reverse("admin:matching_helprequest_change", args=[request.pk]))
     assert f'name="available_slots" value="{tuesday_evening}"' in page.content.decode()
@@ -439,3 +440,15 @@ def test_tips_come_one_at_a_time_and_never_take_a_place_a_person_could_have():
     # With a tip waiting, the next run suggests no other tip, and the person still comes first.
     chosen, _proof = plan([volunteer], [person], tips, waiting_tips={1})
     assert [c.need_id for c in chosen] == [("request", 1)]
+
+
+def test_the_comparison_screen_shows_the_points_per_part(world, coordinator_client):
+    runs.match_run_execute()
+    suggestion = MatchSuggestion.objects.get()
+    assert sum(suggestion.points.values()) == suggestion.score
+    page = coordinator_client.get(
+        reverse("admin:matching_helprequest_suggestions", args=[world["request"].pk])
+    )
+    content = page.content.decode()
+    assert "Punten per onderdeel" in content
+    assert f"taal: {suggestion.points['language']}" in content

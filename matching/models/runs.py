@@ -112,6 +112,9 @@ class MatchSuggestion(models.Model):
     score = models.PositiveSmallIntegerField(_("score"))
     # The reasons in words, per language of the site: {"nl": [...], "en": [...]}.
     reasons = models.JSONField(_("reasons"), default=dict)
+    # The points of each part of the score (engine.PARTS: language, skills, times, distance,
+    # preference, waiting, load), for the comparison screen.
+    points = models.JSONField(_("points per part"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
@@ -155,6 +158,13 @@ class MatchSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} → {self.need} ({self.score})"
+
+    @property
+    def point_parts(self) -> list[tuple]:
+        """(name, points) of each part of the score that counted, for the comparison screen."""
+        from matching.engine import PART_WORDS, PARTS
+
+        return [(PART_WORDS[part], self.points[part]) for part in PARTS if self.points.get(part)]
 
     @property
     def need(self):
