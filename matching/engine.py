@@ -506,9 +506,13 @@ def optimise(
             chance, gain = _chances(n, kept[n], potential_need, potential_volunteer, known)
             indices, points, rest = kept[n]
             priced += len(indices)
-            if len(chance) < per_round and rest - potential_need[n] + highest_volunteer > 0:
+            while (
+                len(chance) < per_round
+                and rest > 0
+                and rest - potential_need[n] + highest_volunteer > 0
+            ):
                 # The kept pairs are nearly used up and those not kept could gain too: score
-                # the need again and keep more.
+                # the need again and keep more, until the rest cannot gain (or nothing is left).
                 kept[n] = _keep(pool, needs[n], 4 * max(len(indices), keep))
                 chance, gain = _chances(n, kept[n], potential_need, potential_volunteer, known)
                 indices, points, rest = kept[n]
