@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from mpact.factories import HoursEntryFactory
+from mpact.factories import HoursEntryFactory, SkillFactory
 
 BEFORE_THE_MOVE = [
     ("initiatives", "0009_activity_next_session"),
@@ -71,6 +71,8 @@ def test_seeded_database_moves_to_core_with_every_row_intact():
         with mock.patch("matching.runs.match_run_execute"):
             call_command("seed_demo", activities=12, opportunities=8, volunteers=30, verbosity=0)
         HoursEntryFactory.create_batch(3)  # the demo logs no hours
+        # Earlier tests of the run may have flushed the skills a data migration made.
+        SkillFactory.create_batch(2)
         ContentType.objects.get_or_create(app_label="initiatives", model="neighbourhood")
         ContentType.objects.get_or_create(app_label="initiatives", model="language")
         ContentType.objects.get_or_create(app_label="volunteers", model="skill")
