@@ -143,8 +143,8 @@ def suggestion_row(page, profile):
 
 
 def status_cell(row):
-    # Volunteer (th), then score, why, status, decision.
-    return row.locator("td").nth(2)
+    # Volunteer (th), then score, why, points per part, status, decision.
+    return row.locator("td").nth(3)
 
 
 def admin_messages(page):
