@@ -259,7 +259,13 @@ class VolunteerPool:
     """The volunteers as numpy columns, built once per run, so that one need is checked and
     scored against all of them in a few vector operations. Gives exactly what passes_hard_rules
     and score give pair by pair: distances are computed with distance_km once per distinct
-    place (volunteers live in a few neighbourhoods), everything else is integer arithmetic."""
+    place (volunteers live in a few neighbourhoods), everything else is integer arithmetic.
+
+    `feasible()` first narrows a need to the volunteers it could have at all (with room,
+    living within reach, speaking one of its languages well enough, with a VOG where one is
+    needed) in a few operations on booleans, and scores only those: a need in one town asking
+    for Tigrinya is scored against the Tigrinya speakers within reach, not against everyone.
+    `scores()` is the same arithmetic over every volunteer."""
 
     def __init__(self, volunteers):
         self.volunteers = list(volunteers)
@@ -292,30 +298,62 @@ class VolunteerPool:
         )
         self.places = list(places)
         self._distance_cache = {}
+        # The index feasible() narrows a need with: who speaks each language well enough to
+        # talk in it (a row per language, as the levels).
+        self.speaks = self.levels >= USABLE_LEVEL
 
     def scores(self, need: Need):
         """(passes, points): per volunteer, whether the pair passes the hard rules, and its
         score (meaningful where it passes)."""
-        size = len(self.volunteers)
-        passes = self.has_capacity.copy()
-        if need.excluded:
-            excluded = [self.position[v] for v in need.excluded if v in self.position]
-            passes[excluded] = False
+        return self._evaluate(need, slice(None), len(self.volunteers))
+
+    def feasible(self, need: Need):
+        """(positions, points) of every volunteer who passes the need's hard rules: the same
+        pairs as `scores()` gives, in order of position."""
+        room = self.has_capacity
+        if not need.remote:
+            room = room & self._distances(need.lat, need.lon)[0][self.place_of]
+        if need.needs_shared_language:
+            rows = [
+                row
+                for code, level in need.languages.items()
+                if LEVEL_RANK[level] >= USABLE_LEVEL
+                and (row := self.language_row.get(code)) is not None
+            ]
+            room = room & (self.speaks[rows].any(axis=0) if rows else False)
         if need.needs_vog:
-            passes &= self.has_vog
+            room = room & self.has_vog
+        subset = np.flatnonzero(room)
+        passes, points = self._evaluate(need, subset, len(subset))
+        return subset[passes], points[passes]
+
+    def _evaluate(self, need: Need, at, size):
+        """The hard rules and the score of `need` against the volunteers at `at` (a slice or
+        positions), `size` of them."""
+        passes = self.has_capacity[at].copy()
+        if need.excluded:
+            excluded = np.array(
+                [self.position[v] for v in need.excluded if v in self.position], dtype=np.int64
+            )
+            if isinstance(at, slice):
+                passes[excluded] = False
+            else:
+                passes &= ~np.isin(at, excluded)
+        if need.needs_vog:
+            passes &= self.has_vog[at]
         for code, level in need.min_levels:
             row = self.language_row.get(code)
             if row is None:
                 passes[:] = False
             else:
-                passes &= self.levels[row] >= LEVEL_RANK[level]
+                passes &= self.levels[row, at] >= LEVEL_RANK[level]
         # The best level of a language both speak at a usable level (0: none).
         best = np.zeros(size, dtype=np.int16)
         for code, level in need.languages.items():
             row = self.language_row.get(code)
             if row is None or LEVEL_RANK[level] < USABLE_LEVEL:
                 continue
-            levels = self.levels[row]
+            levels = self.levels[row, at]
             best = np.maximum(best, np.where(levels >= USABLE_LEVEL, levels, 0))
         if need.needs_shared_language:
             passes &= best > 0
@@ -324,9 +362,9 @@ class VolunteerPool:
         )
         if need.skills:
             rows = [self.skill_row[slug] for slug in need.skills if slug in self.skill_row]
-            matched = self.skills[rows].sum(axis=0, dtype=np.int64) if rows else 0
+            matched = sum(self.skills[row, at].astype(np.int64) for row in rows)
             points = points + (SKILL_POINTS * matched) // len(need.skills)
-        common = self.availability & need.availability
+        common = self.availability[at] & need.availability
         if need.availability:
             passes &= common != 0
         points = points + np.minimum(
@@ -334,14 +372,15 @@ class VolunteerPool:
         )
         if not need.remote:
             within, distance_points = self._distances(need.lat, need.lon)
-            passes &= within[self.place_of]
-            points = points + distance_points[self.place_of]
+            place = self.place_of[at]
+            passes &= within[place]
+            points = points + distance_points[place]
         if need.audience == "teens":
-            points = points + AUDIENCE_POINTS * self.prefers_teens
+            points = points + AUDIENCE_POINTS * self.prefers_teens[at]
         elif need.audience == "adults":
-            points = points + AUDIENCE_POINTS * self.prefers_adults
+            points = points + AUDIENCE_POINTS * self.prefers_adults[at]
         points = points + min(WAITING_MAX, WAITING_POINTS_PER_DAY * need.waiting_days)
-        points = np.maximum(points - self.load_penalty, 0)
+        points = np.maximum(points - self.load_penalty[at], 0)
         return passes, np.minimum(points, MAX_SCORE)
 
     def _distances(self, lat, lon):
@@ -360,27 +399,31 @@ class VolunteerPool:
             )
         return self._distance_cache[key]
 
+    def best(self, positions, points, count: int):
+        """The `count` best of the volunteers at `positions` with `points` (best score first,
+        ties: the lower id), as indices into `positions`, and the index of the best one left
+        out (None when none is)."""
+        # One integer key per volunteer: the score, then the id.
+        low = int(self.ids.min()) if len(self.ids) else 0
+        span = int(self.ids.max()) + 1 - low if len(self.ids) else 1
+        key = -points.astype(np.int64) * span + (self.ids[positions] - low)
+        if len(key) <= count:
+            return np.argsort(key, kind="stable"), None
+        part = np.argpartition(key, count)  # the count-th best lands at index count
+        top = part[:count]
+        return top[np.argsort(key[top], kind="stable")], int(part[count])
+
     def top(
         self, need: Need, top_k: int, words: Words = NO_WORDS, explain: bool = True
     ) -> list[Candidate]:
-        passes, points = self.scores(need)
-        chosen = np.flatnonzero(passes)
-        if not len(chosen):
-            return []
-        # Best score first, then the lower id: one integer key per volunteer.
-        key = -points[chosen] * (int(self.ids.max()) + 1 - int(self.ids.min())) + (
-            self.ids[chosen] - int(self.ids.min())
-        )
-        if len(chosen) > top_k:
-            keep = np.argpartition(key, top_k - 1)[:top_k]
-            chosen, key = chosen[keep], key[keep]
+        chosen, points = self.feasible(need)
         result = []
-        for i in chosen[np.argsort(key, kind="stable")]:
-            volunteer = self.volunteers[i]
+        for at in self.best(chosen, points, top_k)[0]:
+            volunteer = self.volunteers[chosen[at]]
             if explain:
                 result.append(Candidate(need.id, volunteer.id, *score(volunteer, need, words)))
             else:
-                result.append(Candidate(need.id, volunteer.id, int(points[i]), ()))
+                result.append(Candidate(need.id, volunteer.id, int(points[at]), ()))
         return result
 
 
@@ -547,14 +590,14 @@ def _chances(n, kept, potential_need, potential_volunteer, known):
 
 def _keep(pool, need, count):
     """A need's `count` best feasible volunteers (indices, points; best first, ties: lower id)
-    and the best score among the feasible ones not kept (0 when all are kept)."""
-    passes, points = pool.scores(need)
-    feasible = np.flatnonzero(passes & (points > 0))
-    order = np.lexsort((pool.ids[feasible], -points[feasible]))
-    feasible = feasible[order]
-    rest = int(points[feasible[count]]) if len(feasible) > count else 0
-    feasible = feasible[:count]
-    return feasible, points[feasible].astype(np.int64), rest
+    and the best score among the feasible ones not kept (0 when all are kept). Copies: what
+    is kept must not hold on to the need's whole feasible set."""
+    positions, points = pool.feasible(need)
+    positive = points > 0
+    positions, points = positions[positive], points[positive]
+    top, left_out = pool.best(positions, points, count)
+    rest = 0 if left_out is None else int(points[left_out])
+    return positions[top], points[top].astype(np.int64), rest
 
 
 def _best(positions, values, indices, pool, count):

@@ -5,6 +5,7 @@ giving the same output."""
 import itertools
 import random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -343,3 +344,19 @@ def test_explanations_a_coordinator_can_trust():
     assert set(parts) == set(engine.PARTS)
     assert parts["load"] == -engine.LOAD_PENALTY  # negative: already busy
     assert sum(parts.values()) == engine.score(volunteer, need)[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(larger_instances())
+def test_the_buckets_find_every_feasible_pair_and_no_other(instance):
+    """feasible() looks only where a pair can exist (places within reach, speakers of a shared
+    language); it must give exactly the pairs and scores the scan over every volunteer gives."""
+    vols, need_list = instance
+    pool = engine.VolunteerPool(vols)
+    for need in need_list:
+        passes, points = pool.scores(need)
+        positions, found = pool.feasible(need)
+        assert len(set(positions.tolist())) == len(positions)
+        assert dict(zip(positions.tolist(), found.tolist(), strict=True)) == {
+            int(i): int(points[i]) for i in np.flatnonzero(passes)
+        }
