@@ -3,39 +3,107 @@
 The activity and opportunity lists are what most visitors open, and rendering them costs far
 more than serving them. A visitor without an account and without pending messages sees the
 same page as every other such visitor, so the rendered page is kept for a short time
-(PUBLIC_PAGE_CACHE_SECONDS, keyed on the language and the normalised query string).
+(PUBLIC_PAGE_CACHE_SECONDS, keyed on the path, the language and the normalised query string).
 
 Writes that change what these pages show right away (a sign-up takes a place) call
-`public_pages_changed()`, which moves every key to a new version; other edits (a coordinator
+`public_pages_changed()`, which gives the pages a new version: every page stored under an
+older one is rendered again on its next visit, in every process. Other edits (a coordinator
 editing an activity) show within the cache time.
+
+A hit costs one round trip to the shared cache and no unpickling of a response:
+
+- each process keeps the pages it served last in memory (`PUBLIC_PAGE_LOCAL_ENTRIES`), as
+  bytes and headers with the version they were rendered under; a hit there only asks the
+  shared cache for the current version (a few bytes);
+- a page this process does not hold is fetched together with the version (`get_many`, one
+  round trip), and kept.
+
+The version is a random token, not a counter: when the shared cache loses it (Redis restarted
+or flushed) a new one is made, and no page rendered before can match it.
 """
 
 import hashlib
+import time
+import uuid
+from collections import OrderedDict
 from functools import wraps
+from threading import Lock
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-pages:version"
 
 
 def public_pages_changed() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates the old keys
-        cache.set(VERSION_KEY, 1, None)
+    """Every public page shows the change on its next visit (after the commit that made it)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+class _Local:
+    """The pages this process served last: key -> (version, expires at, page), at most
+    `PUBLIC_PAGE_LOCAL_ENTRIES`, the least recently used dropped first. Thread-safe."""
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None:
+                return None
+            if entry[1] <= time.time():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        limit = settings.PUBLIC_PAGE_LOCAL_ENTRIES
+        if limit <= 0:
+            return
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > limit:
+                self.pages.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
+
+local_pages = _Local()
 
 
 def _page_key(request) -> str:
-    version = cache.get(VERSION_KEY) or 0
     query = urlencode(
         sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
     )
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:32]
-    return f"public-page:{version}:{get_language()}:{digest}"
+    return f"public-page:{get_language()}:{digest}"
+
+
+def _current_version() -> str | None:
+    """The version, made when the shared cache has none (None when it cannot keep one)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _response(page) -> HttpResponse:
+    status, headers, content = page
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 def cache_public_page(view):
@@ -52,14 +120,32 @@ def cache_public_page(view):
         ):
             return view(request, *args, **kwargs)
         key = _page_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        held = local_pages.get(key)
+        if held is not None:
+            version = cache.get(VERSION_KEY)
+            if version is not None and held[0] == version:
+                return _response(held[2])
+        else:
+            found = cache.get_many([VERSION_KEY, key])
+            version, stored = found.get(VERSION_KEY), found.get(key)
+            if version is not None and stored is not None and stored[0] == version:
+                local_pages.put(key, stored)
+                return _response(stored[2])
+        if version is None:
+            version = _current_version()
         response = view(request, *args, **kwargs)
         # Only shareable responses: a page that set a cookie (a CSRF token, a session) is
         # someone's own.
-        if response.status_code == 200 and not response.cookies and not response.streaming:
-            cache.set(key, response, seconds)
+        if (
+            version is not None
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+        ):
+            page = (response.status_code, list(response.items()), response.content)
+            entry = (version, time.time() + seconds, page)
+            cache.set(key, entry, seconds)
+            local_pages.put(key, entry)
         return response
 
     return wrapped

@@ -376,6 +376,8 @@ CELERY_BEAT_SCHEDULE = {
 # Public pages (activity and opportunity lists and pages) are kept this long for visitors who
 # are not logged in; a sign-up refreshes them at once. 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
+# Pages each process also keeps in its own memory (mpact/cache.py; 0: none).
+PUBLIC_PAGE_LOCAL_ENTRIES = env_int("PUBLIC_PAGE_LOCAL_ENTRIES", 200)
 
 # How long a claimed notification may stay unsent before the sweep tries it again (a worker
 # that died mid-send), and how often delivery is attempted before it is given up.

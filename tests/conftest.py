@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Activity, Opportunity
+from mpact.cache import local_pages
 from mpact.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -55,6 +56,7 @@ def empty_cache():
     """Each test starts with an empty cache: cached pages and rate limits of one test must not
     leak into the next."""
     cache.clear()
+    local_pages.clear()
     yield
 
 

@@ -82,3 +82,79 @@ def test_an_opportunity_page_is_shared_but_a_draft_never(client, django_assert_n
     draft = OpportunityFactory(status=Opportunity.Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.fixture
+def cache_calls():
+    """Every call the page cache makes to the shared cache, by method name."""
+    from unittest import mock
+
+    from mpact import cache as page_cache
+
+    calls = []
+    real = page_cache.cache
+
+    class Counting:
+        def __getattr__(self, name):
+            attribute = getattr(real, name)
+            if not callable(attribute):
+                return attribute
+
+            def counted(*args, **kwargs):
+                calls.append(name)
+                return attribute(*args, **kwargs)
+
+            return counted
+
+    with mock.patch.object(page_cache, "cache", Counting()):
+        yield calls
+
+
+def test_a_hit_costs_one_round_trip_to_the_shared_cache(client, cache_calls):
+    from mpact.cache import local_pages
+
+    SessionFactory()
+    first = client.get(LIST, {"kind": "walk"}).content
+    cache_calls.clear()
+    assert client.get(LIST, {"kind": "walk"}).content == first  # from this process's copy
+    assert cache_calls == ["get"]  # only the version
+    local_pages.clear()  # as another process, which holds no copy
+    cache_calls.clear()
+    assert client.get(LIST, {"kind": "walk"}).content == first
+    assert cache_calls == ["get_many"]  # the version and the page together
+
+
+def test_a_change_elsewhere_reaches_every_process_copy(client, django_capture_on_commit_callbacks):
+    session = SessionFactory(capacity=5)
+    url = session.activity.get_absolute_url()
+    assert "5 / 5" in client.get(url).content.decode()  # now held in this process too
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signup_create(session=session, name="Ana", email="ana@example.org")
+    assert "4 / 5" in client.get(url).content.decode()
+
+
+def test_a_lost_version_never_serves_an_old_page(client):
+    """Redis restarted or flushed: the version is gone, and a copy a process holds from before
+    must not come back (a counter would start again at the old number)."""
+    from django.core.cache import cache
+
+    from initiatives.models import Session
+
+    session = SessionFactory(capacity=5)
+    url = session.activity.get_absolute_url()
+    assert "5 / 5" in client.get(url).content.decode()
+    Session.objects.filter(pk=session.pk).update(capacity=7)  # no refresh asked
+    assert "5 / 5" in client.get(url).content.decode()  # still the cached page
+    cache.clear()
+    assert "7 / 7" in client.get(url).content.decode()
+
+
+def test_each_process_holds_a_bounded_number_of_pages(client, settings):
+    from mpact.cache import local_pages
+
+    settings.PUBLIC_PAGE_LOCAL_ENTRIES = 2
+    SessionFactory()
+    local_pages.clear()
+    for kind in ["walk", "sport", "cooking"]:
+        client.get(LIST, {"kind": kind})
+    assert len(local_pages.pages) == 2
