@@ -22,7 +22,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("mpact.cache")
@@ -35,7 +35,31 @@ _state_lock = threading.Lock()
 _down_until: dict[tuple, float] = {}
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client makes a new `redis.Redis` for every call, which costs more Python than
+    the round trip itself (its response callbacks are copied each time: about 0.15 ms, a
+    quarter of a cached page's hit). A `redis.Redis` is safe to share between threads (each
+    command takes a connection from the pool, which also starts afresh after a fork), so one
+    is kept per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(index)
+            client = self._clients.setdefault(index, self._client(connection_pool=pool))
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
     def _servers_key(self) -> tuple:
         return tuple(self._servers)
 
