@@ -18,11 +18,21 @@ A hit costs one round trip to the shared cache and no unpickling of a response:
 - a page this process does not hold is fetched together with the version (`get_many`, one
   round trip), and kept.
 
+With Redis, a hit usually costs no round trip at all: each process keeps a thread subscribed
+to a channel on which `public_pages_changed()` announces every new version, and while that
+subscription is live (checked every second) the process knows the current version without
+asking. When it is not (Redis down, the thread reconnecting), hits ask as above. A change made
+in this process is known here at once; other processes learn it from the channel, which
+arrives before the person who made the change can load the next page.
+
 The version is a random token, not a counter: when the shared cache loses it (Redis restarted
 or flushed) a new one is made, and no page rendered before can match it.
 """
 
 import hashlib
+import logging
+import os
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -32,16 +42,134 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-pages:version"
+CHANNEL_KEY = "public-pages:changed"
+logger = logging.getLogger("mpact.cache")
 
 
 def public_pages_changed() -> None:
     """Every public page shows the change on its next visit (after the commit that made it)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    versions.changed(version)
+
+
+class _Versions:
+    """The current version as this process knows it from the channel, per Redis server.
+
+    `known()` answers the version while this process's subscription is live, else None (ask
+    the cache). A thread per process and server keeps the subscription: it subscribes, then
+    reads the version (so no change between the two is missed), and on every message reads
+    it again (the last write wins, whatever order the messages come in). It also reads it
+    every second, which is how it notices a Redis that stopped answering or was flushed; a
+    failure makes the version unknown until it is subscribed again."""
+
+    PING_SECONDS = 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.states = {}  # (pid, servers) -> {"version": str | None, "live": bool}
+
+    @staticmethod
+    def _backend():
+        from mpact.cache_backends import FailSoftRedisCache
+
+        backend = caches["default"]
+        return backend if isinstance(backend, FailSoftRedisCache) else None
+
+    def _state(self, backend):
+        key = (os.getpid(), backend._servers_key())
+        state = self.states.get(key)
+        if state is None:
+            with self.lock:
+                state = self.states.get(key)
+                if state is None:
+                    state = self.states[key] = {"version": None, "live": False}
+                    thread = threading.Thread(
+                        target=self._listen,
+                        args=(backend, state),
+                        name="public-pages-versions",
+                        daemon=True,
+                    )
+                    thread.start()
+        return state
+
+    def known(self) -> str | None:
+        backend = self._backend()
+        if backend is None or not backend._available():
+            return None
+        state = self._state(backend)
+        return state["version"] if state["live"] else None
+
+    def changed(self, version: str) -> None:
+        """This process changed the version: known here at once, announced to the others."""
+        backend = self._backend()
+        if backend is None:
+            return
+        state = self._state(backend)
+        if state["live"]:
+            state["version"] = version
+        backend._call(
+            "publish",
+            lambda: None,
+            lambda: backend._cache.get_client(write=True).publish(
+                backend.make_key(CHANNEL_KEY), version
+            ),
+        )
+
+    def _listen(self, backend, state):
+        wait = 0.5
+        channel = backend.make_key(CHANNEL_KEY)
+        while True:
+            pubsub = None
+            try:
+                client = backend._cache.get_client(write=True)
+                pubsub = client.pubsub()
+                pubsub.subscribe(channel)
+                confirmed = pubsub.get_message(timeout=2.0)
+                if not confirmed or confirmed["type"] != "subscribe":
+                    raise ConnectionError("no confirmation of the subscription")
+                state["version"] = _read_version(backend)
+                state["live"] = state["version"] is not None
+                wait = 0.5
+                pinged = time.monotonic()
+                while state["live"]:
+                    message = pubsub.get_message(timeout=self.PING_SECONDS)
+                    if message is not None and message["type"] == "message":
+                        state["version"] = _read_version(backend)
+                        state["live"] = state["version"] is not None
+                    if time.monotonic() - pinged >= self.PING_SECONDS:
+                        # Also how a flushed Redis (no message) is noticed within a second.
+                        state["version"] = _read_version(backend)
+                        state["live"] = state["version"] is not None
+                        pinged = time.monotonic()
+            except Exception as exc:  # noqa: BLE001  (any failure: not live, try again)
+                logger.debug("public page versions: %s", exc)
+            finally:
+                state["live"] = False
+                if pubsub is not None:
+                    try:
+                        pubsub.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+            time.sleep(wait)
+            wait = min(wait * 2, 5.0)
+
+
+def _read_version(backend) -> str | None:
+    """The version in Redis (made when missing); None when Redis cannot say."""
+    version = backend.get(VERSION_KEY)
+    if version is None:
+        backend.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = backend.get(VERSION_KEY)
+    return version
+
+
+versions = _Versions()
 
 
 class _Local:
@@ -121,7 +249,15 @@ def cache_public_page(view):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         held = local_pages.get(key)
-        if held is not None:
+        version = versions.known()
+        if version is not None:  # no round trip for the version
+            if held is not None and held[0] == version:
+                return _response(held[2])
+            stored = cache.get(key)
+            if stored is not None and stored[0] == version:
+                local_pages.put(key, stored)
+                return _response(stored[2])
+        elif held is not None:
             version = cache.get(VERSION_KEY)
             if version is not None and held[0] == version:
                 return _response(held[2])
