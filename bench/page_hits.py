@@ -1,0 +1,118 @@
+"""CPU per request of a cached public page against the trivial view, in one process.
+
+The load benchmark (bench/pages.py) measures under gunicorn, where two cores shared by the
+client, the workers, PostgreSQL and Redis make single figures noisy. This one calls Django's
+WSGI handler directly, many times per page, interleaved over rounds, and reports CPU time
+(user + system) per request: the cost a cache hit adds over /health/, which the middleware
+stack and the server cost both pay. Needs a seeded bench database (bench/run_pages.sh); it
+collects the static files it needs (--static-root) the first time.
+
+    .venv/bin/python bench/page_hits.py --cache redis   # REDIS_URL for the cache, as in production
+    .venv/bin/python bench/page_hits.py --cache local   # local memory per process
+"""
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [
+    ("health", "/health/", ""),
+    ("list", "/activiteiten/", ""),
+    ("list_filter", "/activiteiten/", "kind=cooking&when=week"),
+    ("list_search", "/activiteiten/", "q=koken"),
+    ("opportunity_list", "/vacatures/", ""),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", choices=["local", "redis"], default="redis")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/mpact_bench")
+    parser.add_argument("--static-root", default="/tmp/mpact-bench-hits-static")
+    parser.add_argument("--requests", type=int, default=1000, help="per page and round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--tag", default="", help="suffix of the results file")
+    args = parser.parse_args()
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_STATIC_ROOT=args.static_root,
+        DEBUG="false",
+        SECRET_KEY="bench-only-" + "x" * 50,
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=args.db,
+        LOG_LEVEL="WARNING",
+    )
+    os.environ.pop("REDIS_URL", None)
+    if args.cache == "redis":
+        os.environ["REDIS_URL"] = args.redis_url
+    if not (Path(args.static_root) / "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", "--skip-checks"],
+            cwd=ROOT,
+            check=True,
+        )
+    sys.path.insert(0, str(ROOT))
+    from django.core.wsgi import get_wsgi_application
+
+    app = get_wsgi_application()
+
+    def hit(path, query):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+        }
+        statuses = []
+        body = b"".join(app(environ, lambda status, headers: statuses.append(status)))
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"{path}?{query}: {statuses[0]}")
+        return body
+
+    for _name, path, query in PAGES:  # render once, then only hits
+        for _ in range(20):
+            hit(path, query)
+    time.sleep(1.5)  # let the process's subscription to the version channel come up
+    cpu = {name: [] for name, _p, _q in PAGES}
+    for _round in range(args.rounds):
+        for name, path, query in PAGES:
+            started = time.process_time()
+            for _ in range(args.requests):
+                hit(path, query)
+            cpu[name].append((time.process_time() - started) * 1000 / args.requests)
+    health = statistics.median(cpu["health"])
+    result = {"cache": args.cache, "requests": args.requests, "rounds": args.rounds, "pages": {}}
+    print(f"cache: {args.cache}; CPU ms per request, median of {args.rounds} rounds (range)")
+    for name, values in cpu.items():
+        median = statistics.median(values)
+        result["pages"][name] = {
+            "cpu_ms_median": round(median, 3),
+            "cpu_ms_rounds": [round(v, 3) for v in values],
+            "share_of_trivial_view": round(health / median, 3),
+        }
+        print(
+            f"  {name:<18} {median:6.3f} ({min(values):.3f}-{max(values):.3f})  "
+            f"{health / median:6.1%} of the trivial view's rate"
+        )
+    tag = f"-{args.tag}" if args.tag else ""
+    out = ROOT / "bench" / "results" / f"page_hits-{args.cache}{tag}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
