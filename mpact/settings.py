@@ -152,9 +152,10 @@ else:
 # --- Auth and allauth -----------------------------------------------------------------------
 
 AUTH_USER_MODEL = "users.User"
+# Django's and allauth's, each loading the user with their unread notifications count.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "mpact.users.backends.ModelBackend",
+    "mpact.users.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

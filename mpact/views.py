@@ -28,6 +28,7 @@ def volunteer_dashboard(request):
     selectors), so it lives here, above them all (README: the apps' dependency order)."""
     user = request.user
     hours = initiative_selectors.hours_of(user)
+    offers, for_you = matching_selectors.volunteer_suggestions(user, offers=20, suggestions=10)
     return render(
         request,
         "volunteers/dashboard.html",
@@ -38,8 +39,8 @@ def volunteer_dashboard(request):
             "signups": initiative_selectors.signups_of(user)[:50],
             "hours": hours.select_related("organisation", "opportunity", "activity")[:20],
             "monthly": list(hours.monthly_totals()[:12]),
-            "offers": matching_selectors.offers_for(user)[:20],
-            "for_you": matching_selectors.opportunity_suggestions_for(user)[:10],
+            "offers": offers,
+            "for_you": for_you,
         },
     )
 

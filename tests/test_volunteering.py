@@ -332,9 +332,9 @@ def test_response_list_queries_do_not_grow(
     for _ in range(count):
         ResponseFactory(opportunity=opportunity)
     client.force_login(org_member)
-    # session, user, membership with organisation, responses with opportunity, volunteer,
-    # profile and neighbourhood, the unread count in the header.
-    with django_assert_num_queries(5):
+    # session, the user with the unread count in the header, membership with organisation,
+    # responses with opportunity, volunteer, profile and neighbourhood.
+    with django_assert_num_queries(4):
         response = client.get(reverse("initiatives:manage_responses", args=[organisation.slug]))
     assert len(response.context["responses"]) == count
 
@@ -468,9 +468,9 @@ def test_volunteer_page_queries_do_not_grow(client, django_assert_num_queries, c
             opportunity=OpportunityFactory(), volunteer=profile, score=400, reasons=["1.0 km"]
         )
     client.force_login(volunteer)
-    # session, user, profile, memberships, responses, sign-ups, hours, monthly totals, offered
-    # matches, suggested opportunities, the unread count in the header.
-    with django_assert_num_queries(11):
+    # session, the user with the unread count in the header, profile, memberships, responses,
+    # sign-ups, hours, monthly totals, the offered matches and suggested opportunities.
+    with django_assert_num_queries(9):
         response = client.get(reverse("volunteer_dashboard"))
     assert len(response.context["responses"]) == count
     assert len(response.context["offers"]) == min(count, 20)
@@ -815,3 +815,67 @@ def test_opportunity_moves_are_declared_once_on_the_model(client, organisation, 
     assert 'value="published"' in row and 'value="closed"' not in row
     with pytest.raises(services.ResponseError):
         services.opportunity_set_status(opportunity=closed, status=S.FILLED)
+
+
+def test_the_unread_count_comes_with_the_user_and_reading_clears_it(client, resident):
+    from mpact.notifications.models import Notification
+
+    for number in range(3):
+        Notification.objects.create(
+            user=resident, email=resident.email, kind="signup_confirmed", subject=f"Bericht {number}"
+        )
+    Notification.objects.create(
+        user=resident,
+        email=resident.email,
+        kind="signup_confirmed",
+        subject="Gelezen",
+        read_at=timezone.now(),
+    )
+    client.force_login(resident)
+    page = client.get(reverse("home")).content.decode()
+    assert '<span class="badge">3<span' in page
+    assert response_user(client).unread_notification_count == 3
+    # Marking them read: the next page's header has no count.
+    response = client.post(reverse("notifications_read"), follow=True)
+    assert 'class="badge"' not in response.content.decode()
+    assert response_user(client).unread_notification_count == 0
+
+
+def response_user(client):
+    return client.get(reverse("home")).wsgi_request.user
+
+
+def test_the_volunteer_page_reads_both_kinds_of_suggestion_as_their_own_queries_would():
+    """One query with a window per kind gives what the two separate reads give, in their
+    order and within their limits."""
+    import random
+
+    from matching import selectors
+
+    rng = random.Random(7)
+    profile = VolunteerProfileFactory()
+    now = timezone.now()
+    for number in range(30):
+        MatchSuggestion.objects.create(
+            help_request=HelpRequestFactory(),
+            volunteer=profile,
+            score=rng.randint(1, 900),
+            reasons=[],
+            status=rng.choice(
+                [MatchSuggestion.Status.APPROVED, MatchSuggestion.Status.ACCEPTED, "rejected"]
+            ),
+            approved_at=now - timedelta(hours=rng.randint(0, 500), minutes=number),
+        )
+        MatchSuggestion.objects.create(
+            opportunity=OpportunityFactory(),
+            volunteer=profile,
+            score=rng.choice([100, 200, 300]),  # ties: the lower id first
+            reasons=[],
+            status=rng.choice([MatchSuggestion.Status.PROPOSED, "declined"]),
+        )
+    offers, suggested = selectors.volunteer_suggestions(profile.user, offers=7, suggestions=5)
+    assert [s.pk for s in offers] == [s.pk for s in selectors.offers_for(profile.user)[:7]]
+    assert [s.pk for s in suggested] == [
+        s.pk for s in selectors.opportunity_suggestions_for(profile.user)[:5]
+    ]
+    assert len(offers) == 7 and len(suggested) == 5

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from mpact.forms import CONTROL_CHARACTERS
 from mpact.notifications import tasks
 from mpact.notifications.models import Notification
+from mpact.users.backends import UNREAD
 
 logger = logging.getLogger(__name__)
 
@@ -149,8 +150,11 @@ def notifications_create_for(
 
 
 def notifications_mark_read(*, user) -> int:
-    return (
+    marked = (
         Notification.objects.for_user(user)
         .filter(read_at__isnull=True)
         .update(read_at=timezone.now())
     )
+    if getattr(user, UNREAD, None) is not None:
+        setattr(user, UNREAD, 0)  # the count loaded with the user, for this page's header
+    return marked
