@@ -4,6 +4,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +19,7 @@ from initiatives.forms import (
     ResponseForm,
 )
 from initiatives.models import Activity, Opportunity, Organisation, Response, Session, SignUp
-from mpact.cache import cache_public_page
+from mpact.cache import cache_public_page, cached_fragment
 from mpact.submissions import submit_once
 
 PAGE_SIZE = 20
@@ -29,7 +31,13 @@ def _filtered_page(request, filterset):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return {"filterset": filterset, "page": page, "querystring": query.urlencode()}
+    querystring = query.urlencode()
+    # The filter form depends on the filters chosen and the language only (not the page).
+    filters = cached_fragment(
+        f"filters:{request.path}:{get_language()}:{querystring}",
+        lambda: render_to_string("includes/filter_fields.html", {"filterset": filterset}),
+    )
+    return {"filterset": filterset, "filters": filters, "page": page, "querystring": querystring}
 
 
 @cache_public_page

@@ -207,6 +207,24 @@ class _Local:
 
 
 local_pages = _Local()
+local_fragments = _Local()
+
+
+def cached_fragment(key: str, render) -> str:
+    """A piece of a page that is the same for everyone asking with the same `key` (which
+    names the language and whatever else it depends on), rendered once per process and kept
+    for PUBLIC_PAGE_CACHE_SECONDS, as the public pages are: the list pages' filter form
+    (its widgets are a fifth of a list's render, for anonymous and logged-in people alike).
+    With the page cache off, always rendered."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not seconds:
+        return render()
+    held = local_fragments.get(key)
+    if held is not None:
+        return held[2]
+    html = render()
+    local_fragments.put(key, (None, time.time() + seconds, html))
+    return html
 
 
 def _page_key(request) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Activity, Opportunity
-from mpact.cache import local_pages
+from mpact.cache import local_fragments, local_pages
 from mpact.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -57,6 +57,7 @@ def empty_cache():
     leak into the next."""
     cache.clear()
     local_pages.clear()
+    local_fragments.clear()
     yield
 
 

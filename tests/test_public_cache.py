@@ -221,3 +221,33 @@ def test_the_redis_client_is_made_once_per_pool():
     assert cache._cache.get_client() is client
     cache.set("reuse-check", 1)
     assert cache.get("reuse-check") == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"kind": "walk"}, {"q": "wandel", "date_from": "2026-06-10", "date_to": "2026-06-01"}],
+)
+def test_the_filter_form_kept_in_memory_is_the_form_rendered(client, resident, settings, query):
+    """Logged in (no page cache): the filter form comes from this process's memory, and the
+    page is the same as with every part rendered; an invalid filter keeps its message."""
+    import re
+
+    from mpact.cache import local_fragments
+
+    def page(url):  # the log-out form's CSRF token is masked anew on every response
+        html = client.get(url, query).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    SessionFactory()
+    client.force_login(resident)
+    for url in [LIST, reverse("initiatives:opportunity_list")]:
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+        rendered = page(url)
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+        local_fragments.clear()
+        first = page(url)
+        assert len(local_fragments.pages) == 1
+        kept = page(url)
+        assert rendered == first == kept
+        if "date_to" in query and url == LIST:
+            assert "form-error" in kept  # the end before the start, said next to the field

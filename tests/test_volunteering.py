@@ -822,7 +822,10 @@ def test_the_unread_count_comes_with_the_user_and_reading_clears_it(client, resi
 
     for number in range(3):
         Notification.objects.create(
-            user=resident, email=resident.email, kind="signup_confirmed", subject=f"Bericht {number}"
+            user=resident,
+            email=resident.email,
+            kind="signup_confirmed",
+            subject=f"Bericht {number}",
         )
     Notification.objects.create(
         user=resident,
