@@ -105,6 +105,16 @@ class _Versions:
         state = self._state(backend)
         return state["version"] if state["live"] else None
 
+    def resync(self) -> None:
+        """Read the version again now, not at the next second (after the cache was cleared)."""
+        backend = self._backend()
+        if backend is None:
+            return
+        state = self.states.get((os.getpid(), backend._servers_key()))
+        if state is not None and state["live"]:
+            state["version"] = _read_version(backend)
+            state["live"] = state["version"] is not None
+
     def changed(self, version: str) -> None:
         """This process changed the version: known here at once, announced to the others."""
         backend = self._backend()
