@@ -135,6 +135,36 @@ def test_search_uses_dutch_stemming_on_postgres(client):
     assert titles(client.get(LIST, {"q": "park -wandelen"})) == []
 
 
+@pytest.mark.postgres
+def test_the_stored_document_is_the_search_vector_and_follows_edits():
+    """The column the database keeps (migration 0013) holds exactly SEARCH_VECTOR, also after
+    an edit, and searches read it instead of building the vector for every row."""
+    from django.contrib.postgres.search import SearchVectorField
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+    from django.test.utils import CaptureQueriesContext
+
+    from initiatives.models import SEARCH_VECTOR, Opportunity
+    from mpact.factories import OpportunityFactory
+
+    activity = ActivityFactory(title="Samen koken", description="Een maaltijd voor de buurt.")
+    opportunity = OpportunityFactory(title="Kookmaatje", description="Help in de keuken.")
+    Activity.objects.filter(pk=activity.pk).update(description="Soep en brood voor iedereen.")
+    stored = RawSQL("search_document", [], output_field=SearchVectorField())
+    for model, pk in [(Activity, activity.pk), (Opportunity, opportunity.pk)]:
+        expected, kept = (
+            model.objects.filter(pk=pk)
+            .annotate(expected=SEARCH_VECTOR, kept=stored)
+            .values_list("expected", "kept")
+            .get()
+        )
+        assert kept and kept == expected
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Activity.objects.search("soep").values_list("pk", flat=True)) == [activity.pk]
+        assert list(Activity.objects.search("maaltijd")) == []  # the old text is gone
+    assert all("search_document" in q["sql"] and "to_tsvector" not in q["sql"] for q in queries)
+
+
 def test_filters_live_in_the_url_and_pagination_keeps_them(client):
     for _ in range(25):
         SessionFactory(activity__kind=Activity.Kind.SPORT)
