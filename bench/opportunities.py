@@ -266,13 +266,7 @@ def load_mode(mode: str, env: dict, urls: dict, queries: dict, args) -> dict:
             )
     finally:
         foundation.stop_gunicorn(gunicorn)
-    ceiling = pages["health"]["rps"] or 1
-    cpu_ceiling = pages["health"]["cpu_bound_rps"] or 1
-    for stats in pages.values():
-        stats["fraction_of_ceiling"] = round(stats["rps"] / ceiling, 3)
-        stats["fraction_of_ceiling_cpu_bound"] = round(
-            (stats["cpu_bound_rps"] or 0) / cpu_ceiling, 3
-        )
+    foundation.add_fractions_of_ceiling(pages)
     return {
         "gunicorn": {
             "workers": args.workers,

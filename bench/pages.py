@@ -418,6 +418,17 @@ def run_gated(port, path, args, workers) -> dict:
     return stats
 
 
+def add_fractions_of_ceiling(pages: dict) -> None:
+    """Each page's req/s (and CPU-bound req/s) as a share of the trivial view's, pages["health"]."""
+    ceiling = pages["health"]["rps"] or 1
+    cpu_ceiling = pages["health"]["cpu_bound_rps"] or 1
+    for stats in pages.values():
+        stats["fraction_of_ceiling"] = round(stats["rps"] / ceiling, 3)
+        stats["fraction_of_ceiling_cpu_bound"] = round(
+            (stats["cpu_bound_rps"] or 0) / cpu_ceiling, 3
+        )
+
+
 def warm_up(port: int, urls: dict, requests: int, concurrency: int) -> None:
     for path in urls.values():
         run_load(port, path, requests, concurrency, 60)
@@ -630,13 +641,7 @@ def main():
                     f"p95 {stats['p95_ms']} ms, errors {stats['errors']}, bursts kept/discarded "
                     f"{stats['bursts']['kept']}/{stats['bursts']['discarded']}"
                 )
-            ceiling = measured["health"]["rps"] or 1
-            cpu_ceiling = measured["health"]["cpu_bound_rps"] or 1
-            for stats in measured.values():
-                stats["fraction_of_ceiling"] = round(stats["rps"] / ceiling, 3)
-                stats["fraction_of_ceiling_cpu_bound"] = round(
-                    (stats["cpu_bound_rps"] or 0) / cpu_ceiling, 3
-                )
+            add_fractions_of_ceiling(measured)
             rounds.append(measured)
         pages = {}
         for name in urls:

@@ -301,6 +301,9 @@ class VolunteerPool:
         # The index feasible() narrows a need with: who speaks each language well enough to
         # talk in it (a row per language, as the levels).
         self.speaks = self.levels >= USABLE_LEVEL
+        # best()'s sort key: the score, then the id (ids counted from the lowest).
+        self._id_low = int(self.ids.min()) if size else 0
+        self._id_span = int(self.ids.max()) + 1 - self._id_low if size else 1
 
     def scores(self, need: Need):
         """(passes, points): per volunteer, whether the pair passes the hard rules, and its
@@ -404,9 +407,7 @@ class VolunteerPool:
         ties: the lower id), as indices into `positions`, and the index of the best one left
         out (None when none is)."""
         # One integer key per volunteer: the score, then the id.
-        low = int(self.ids.min()) if len(self.ids) else 0
-        span = int(self.ids.max()) + 1 - low if len(self.ids) else 1
-        key = -points.astype(np.int64) * span + (self.ids[positions] - low)
+        key = -points.astype(np.int64) * self._id_span + (self.ids[positions] - self._id_low)
         if len(key) <= count:
             return np.argsort(key, kind="stable"), None
         part = np.argpartition(key, count)  # the count-th best lands at index count

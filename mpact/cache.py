@@ -26,7 +26,8 @@ in this process is known here at once; other processes learn it from the channel
 arrives before the person who made the change can load the next page.
 
 The version is a random token, not a counter: when the shared cache loses it (Redis restarted
-or flushed) a new one is made, and no page rendered before can match it.
+or flushed) a new one is made, and no page rendered before matches it any more (a process
+with a live subscription notices within a second, when it reads the version again).
 """
 
 import hashlib
@@ -112,8 +113,7 @@ class _Versions:
             return
         state = self.states.get((os.getpid(), backend._servers_key()))
         if state is not None and state["live"]:
-            state["version"] = _read_version(backend)
-            state["live"] = state["version"] is not None
+            _refresh(state, backend)
 
     def changed(self, version: str) -> None:
         """This process changed the version: known here at once, announced to the others."""
@@ -143,19 +143,15 @@ class _Versions:
                 confirmed = pubsub.get_message(timeout=2.0)
                 if not confirmed or confirmed["type"] != "subscribe":
                     raise ConnectionError("no confirmation of the subscription")
-                state["version"] = _read_version(backend)
-                state["live"] = state["version"] is not None
+                _refresh(state, backend)
                 wait = 0.5
                 pinged = time.monotonic()
                 while state["live"]:
                     message = pubsub.get_message(timeout=self.PING_SECONDS)
-                    if message is not None and message["type"] == "message":
-                        state["version"] = _read_version(backend)
-                        state["live"] = state["version"] is not None
-                    if time.monotonic() - pinged >= self.PING_SECONDS:
-                        # Also how a flushed Redis (no message) is noticed within a second.
-                        state["version"] = _read_version(backend)
-                        state["live"] = state["version"] is not None
+                    announced = message is not None and message["type"] == "message"
+                    # Also every second: how a flushed Redis (no message) is noticed.
+                    if announced or time.monotonic() - pinged >= self.PING_SECONDS:
+                        _refresh(state, backend)
                         pinged = time.monotonic()
             except Exception as exc:  # noqa: BLE001  (any failure: not live, try again)
                 logger.debug("public page versions: %s", exc)
@@ -170,13 +166,10 @@ class _Versions:
             wait = min(wait * 2, 5.0)
 
 
-def _read_version(backend) -> str | None:
-    """The version in Redis (made when missing); None when Redis cannot say."""
-    version = backend.get(VERSION_KEY)
-    if version is None:
-        backend.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = backend.get(VERSION_KEY)
-    return version
+def _refresh(state, backend) -> None:
+    """A process's known version read again from Redis; not live when Redis cannot say."""
+    state["version"] = _current_version(backend)
+    state["live"] = state["version"] is not None
 
 
 versions = _Versions()
@@ -245,12 +238,12 @@ def _page_key(request) -> str:
     return f"public-page:{get_language()}:{digest}"
 
 
-def _current_version() -> str | None:
+def _current_version(backend=cache) -> str | None:
     """The version, made when the shared cache has none (None when it cannot keep one)."""
-    version = cache.get(VERSION_KEY)
+    version = backend.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+        backend.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = backend.get(VERSION_KEY)
     return version
 
 

@@ -28,9 +28,8 @@ def _expression_sql(model, schema_editor):
     return sql % tuple(schema_editor.quote_value(param) for param in params)
 
 
-def store(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
+def _tables(apps, schema_editor):
+    """Per table: the model, its quoted name, the old expression index, the new index name."""
     from django.contrib.postgres.indexes import GinIndex
 
     from initiatives.models import SEARCH_VECTOR
@@ -38,7 +37,14 @@ def store(apps, schema_editor):
     for name, (old_index, new_index) in TABLES.items():
         model = apps.get_model("initiatives", name)
         table = schema_editor.quote_name(model._meta.db_table)
-        schema_editor.remove_index(model, GinIndex(SEARCH_VECTOR, name=old_index))
+        yield model, table, GinIndex(SEARCH_VECTOR, name=old_index), new_index
+
+
+def store(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for model, table, old_index, new_index in _tables(apps, schema_editor):
+        schema_editor.remove_index(model, old_index)
         schema_editor.execute(
             f"ALTER TABLE {table} ADD COLUMN search_document tsvector "
             f"GENERATED ALWAYS AS ({_expression_sql(model, schema_editor)}) STORED"
@@ -52,15 +58,9 @@ def store(apps, schema_editor):
 def unstore(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from django.contrib.postgres.indexes import GinIndex
-
-    from initiatives.models import SEARCH_VECTOR
-
-    for name, (old_index, _new_index) in TABLES.items():
-        model = apps.get_model("initiatives", name)
-        table = schema_editor.quote_name(model._meta.db_table)
+    for model, table, old_index, _new_index in _tables(apps, schema_editor):
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN search_document")
-        schema_editor.add_index(model, GinIndex(SEARCH_VECTOR, name=old_index))
+        schema_editor.add_index(model, old_index)
 
 
 class Migration(migrations.Migration):
