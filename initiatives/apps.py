@@ -7,9 +7,12 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Activities and organisations")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db import transaction
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from initiatives.models import Activity, Session
+        from initiatives.models import Activity, Opportunity, Organisation, Session
+        from mpact.cache import public_pages_changed
+        from mpact.core.models import Language, Neighbourhood, Skill
 
         def refresh(sender, instance, **kwargs):
             # Keep the stored next session of the activity in step with its sessions, however
@@ -22,3 +25,32 @@ class InitiativesConfig(AppConfig):
         post_delete.connect(
             refresh, sender=Session, weak=False, dispatch_uid="activity_next_session_delete"
         )
+
+        # What the public pages show: a save or delete anywhere (the admin, an organisation's
+        # pages, a task) gives them a new version when it commits (mpact/cache.py), so the
+        # change shows at once to visitors and logged-in people alike. Updates in bulk that
+        # change what they show call public_pages_changed() themselves (services.signups).
+        def changed(sender, using=None, **kwargs):
+            if kwargs.get("action", "post_").startswith("post_"):
+                transaction.on_commit(public_pages_changed, using=using)
+
+        for model in (Organisation, Activity, Session, Opportunity, Neighbourhood, Language, Skill):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    changed,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"public_pages_{signal is post_save}_{model._meta.label}",
+                )
+        for relation in (
+            Activity.languages,
+            Opportunity.skills,
+            Opportunity.languages,
+            Organisation.neighbourhoods,
+        ):
+            m2m_changed.connect(
+                changed,
+                sender=relation.through,
+                weak=False,
+                dispatch_uid=f"public_pages_m2m_{relation.through._meta.label}",
+            )

@@ -14,5 +14,9 @@ def refresh_next_sessions() -> int:
     from django.utils import timezone
 
     from initiatives.models import Activity
+    from mpact.cache import public_pages_changed
 
-    return Activity.objects.filter(next_session_at__lt=timezone.now()).refresh_next_session()
+    moved = Activity.objects.filter(next_session_at__lt=timezone.now()).refresh_next_session()
+    if moved:
+        public_pages_changed()  # the lists show the next session
+    return moved

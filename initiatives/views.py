@@ -19,32 +19,47 @@ from initiatives.forms import (
     ResponseForm,
 )
 from initiatives.models import Activity, Opportunity, Organisation, Response, Session, SignUp
-from mpact.cache import cache_public_page, cached_fragment
+from mpact.cache import cache_public_page, cached_fragment, request_key
 from mpact.submissions import submit_once
 
 PAGE_SIZE = 20
 
 
-def _filtered_page(request, filterset):
-    """The list page's context: the filter form, one page of results, and the query string
-    without the page number, for links that keep the filters."""
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    querystring = query.urlencode()
-    # The filter form depends on the filters chosen and the language only (not the page).
-    filters = cached_fragment(
-        f"filters:{request.path}:{get_language()}:{querystring}",
-        lambda: render_to_string("includes/filter_fields.html", {"filterset": filterset}),
-    )
-    return {"filterset": filterset, "filters": filters, "page": page, "querystring": querystring}
+def _list_page(request, template, content_template, filterset):
+    """A list page: a filter form and one page of results below the site's header.
+
+    What is below the header is the same for everyone asking with the same query in the same
+    language, logged in or not: it is kept as a fragment (mpact/cache.py) and only the header
+    is rendered per person. `filterset()` is called only when the fragment must be rendered."""
+
+    def content():
+        found = filterset()
+        page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        querystring = query.urlencode()
+        # The filter form depends on the filters chosen and the language only (not the page).
+        filters = cached_fragment(
+            f"filters:{request.path}:{get_language()}:{querystring}",
+            lambda: render_to_string("includes/filter_fields.html", {"filterset": found}),
+        )
+        return render_to_string(
+            content_template,
+            {"filterset": found, "filters": filters, "page": page, "querystring": querystring},
+        )
+
+    return render(request, template, {"content": cached_fragment(request_key(request), content)})
 
 
 @cache_public_page
 def activity_list(request):
-    # Always bound (request.GET may be empty) so the listed() narrowing always applies.
-    filterset = ActivityFilter(request.GET, queryset=Activity.objects.all())
-    return render(request, "initiatives/activity_list.html", _filtered_page(request, filterset))
+    return _list_page(
+        request,
+        "initiatives/activity_list.html",
+        "initiatives/activity_list_content.html",
+        # Always bound (request.GET may be empty) so the listed() narrowing always applies.
+        lambda: ActivityFilter(request.GET, queryset=Activity.objects.all()),
+    )
 
 
 @cache_public_page
@@ -169,13 +184,17 @@ def my_signups(request):
 
 @cache_public_page
 def opportunity_list(request):
-    filterset = OpportunityFilter(
-        request.GET,
-        queryset=Opportunity.objects.public()
-        .select_related("organisation", "neighbourhood")
-        .prefetch_related("skills", "languages"),
+    return _list_page(
+        request,
+        "initiatives/opportunity_list.html",
+        "initiatives/opportunity_list_content.html",
+        lambda: OpportunityFilter(
+            request.GET,
+            queryset=Opportunity.objects.public()
+            .select_related("organisation", "neighbourhood")
+            .prefetch_related("skills", "languages"),
+        ),
     )
-    return render(request, "initiatives/opportunity_list.html", _filtered_page(request, filterset))
 
 
 def _visible_opportunity(request, pk):

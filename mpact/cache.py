@@ -28,6 +28,17 @@ arrives before the person who made the change can load the next page.
 The version is a random token, not a counter: when the shared cache loses it (Redis restarted
 or flushed) a new one is made, and no page rendered before matches it any more (a process
 with a live subscription notices within a second, when it reads the version again).
+
+No stampede after a change: when a page's version is old, one process (the one that claims
+the render in the shared cache, for RENDER_CLAIM_SECONDS at most) renders it again, and
+meanwhile the others go on serving the page they hold, which is at most the cache time old.
+Without a render in progress, a change shows on the very next visit.
+
+Logged-in people get the same lists with their own header: the part of a list page below the
+header is a fragment (`cached_fragment`) kept per process under the same version, so a logged-in
+list costs a render of the header only. Every save or delete of what the public pages show
+(initiatives/apps.py) changes the version once its transaction commits, so an edit in the
+admin shows at once, for logged-in people and visitors alike.
 """
 
 import hashlib
@@ -52,11 +63,20 @@ CHANNEL_KEY = "public-pages:changed"
 logger = logging.getLogger("mpact.cache")
 
 
+RENDER_CLAIM_SECONDS = 10
+
+
 def public_pages_changed() -> None:
     """Every public page shows the change on its next visit (after the commit that made it)."""
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
     versions.changed(version)
+
+
+def current_version() -> str | None:
+    """The version public pages are rendered under now: without a round trip while this
+    process's subscription is live, else read (and made when missing) from the cache."""
+    return versions.known() or _current_version()
 
 
 class _Versions:
@@ -215,27 +235,31 @@ local_fragments = _Local()
 
 def cached_fragment(key: str, render) -> str:
     """A piece of a page that is the same for everyone asking with the same `key` (which
-    names the language and whatever else it depends on), rendered once per process and kept
-    for PUBLIC_PAGE_CACHE_SECONDS, as the public pages are: the list pages' filter form
-    (its widgets are a fifth of a list's render, for anonymous and logged-in people alike).
-    With the page cache off, always rendered."""
+    names the language and whatever else it depends on but the data), rendered once per
+    process per version of the public pages and kept for PUBLIC_PAGE_CACHE_SECONDS at most, as
+    the pages are: a list below its header (the same for logged-in people as for visitors),
+    and the list's filter form (a fifth of a list's render by itself). With the page cache
+    off, always rendered."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     if not seconds:
         return render()
+    version = current_version()
     held = local_fragments.get(key)
-    if held is not None:
+    if held is not None and held[0] == version:
         return held[2]
     html = render()
-    local_fragments.put(key, (None, time.time() + seconds, html))
+    if version is not None:
+        local_fragments.put(key, (version, time.time() + seconds, html))
     return html
 
 
-def _page_key(request) -> str:
+def request_key(request, kind: str = "public-page") -> str:
+    """A key for what a GET request shows: its path, its normalised query and the language."""
     query = urlencode(
         sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
     )
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:32]
-    return f"public-page:{get_language()}:{digest}"
+    return f"{kind}:{get_language()}:{digest}"
 
 
 def _current_version(backend=cache) -> str | None:
@@ -268,8 +292,8 @@ def cache_public_page(view):
             or len(get_messages(request))
         ):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        held = local_pages.get(key)
+        key = request_key(request)
+        held = stale = local_pages.get(key)
         version = versions.known()
         if version is not None:  # no round trip for the version
             if held is not None and held[0] == version:
@@ -278,6 +302,7 @@ def cache_public_page(view):
             if stored is not None and stored[0] == version:
                 local_pages.put(key, stored)
                 return _response(stored[2])
+            stale = stale or stored
         elif held is not None:
             version = cache.get(VERSION_KEY)
             if version is not None and held[0] == version:
@@ -288,21 +313,36 @@ def cache_public_page(view):
             if version is not None and stored is not None and stored[0] == version:
                 local_pages.put(key, stored)
                 return _response(stored[2])
+            stale = stored
         if version is None:
             version = _current_version()
-        response = view(request, *args, **kwargs)
-        # Only shareable responses: a page that set a cookie (a CSRF token, a session) is
-        # someone's own.
+        claim = f"{key}:rendering:{version}"
+        # An older page while another process renders this version: no stampede.
         if (
-            version is not None
-            and response.status_code == 200
-            and not response.cookies
-            and not response.streaming
+            stale is not None
+            and version is not None
+            and not cache.add(claim, 1, RENDER_CLAIM_SECONDS)
         ):
-            page = (response.status_code, list(response.items()), response.content)
-            entry = (version, time.time() + seconds, page)
-            cache.set(key, entry, seconds)
-            local_pages.put(key, entry)
+            return _response(stale[2])
+        stored = False
+        try:
+            response = view(request, *args, **kwargs)
+            # Only shareable responses: a page that set a cookie (a CSRF token, a session) is
+            # someone's own.
+            if (
+                version is not None
+                and response.status_code == 200
+                and not response.cookies
+                and not response.streaming
+            ):
+                page = (response.status_code, list(response.items()), response.content)
+                entry = (version, time.time() + seconds, page)
+                cache.set(key, entry, seconds)
+                local_pages.put(key, entry)
+                stored = True
+        finally:
+            if stale is not None and not stored:
+                cache.delete(claim)  # not rendered after all: the next visit tries again
         return response
 
     return wrapped

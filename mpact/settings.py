@@ -157,6 +157,9 @@ AUTHENTICATION_BACKENDS = [
     "mpact.users.backends.ModelBackend",
     "mpact.users.backends.AuthenticationBackend",
 ]
+# One-to-one rows loaded with the request's user in the same query (mpact/users/backends.py):
+# the volunteer profile, which the volunteer's pages and the opportunity pages read.
+USER_LOADED_WITH = ["volunteer_profile"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -470,7 +470,7 @@ def test_volunteer_page_queries_do_not_grow(client, django_assert_num_queries, c
     client.force_login(volunteer)
     # session, the user with the unread count in the header, profile, memberships, responses,
     # sign-ups, hours, monthly totals, the offered matches and suggested opportunities.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("volunteer_dashboard"))
     assert len(response.context["responses"]) == count
     assert len(response.context["offers"]) == min(count, 20)

@@ -2,11 +2,15 @@
 the count of their unread notifications, which the header shows on every page (one query
 instead of two on every page a logged-in person opens; mpact/context_processors.py reads it).
 
+It also loads what settings.USER_LOADED_WITH names (one-to-one rows the pages read, joined
+into the same query: the volunteer profile).
+
 A session remembers the backend it was made with, so these replace the two in
 AUTHENTICATION_BACKENDS rather than sit beside them.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.db.models import Count, Q
 
@@ -15,8 +19,12 @@ UNREAD = "unread_notification_count"
 
 class _UnreadCountOnLoad:
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.annotate(
-            **{UNREAD: Count("notifications", filter=Q(notifications__read_at__isnull=True))}
+        users = (
+            get_user_model()
+            ._default_manager.select_related(*settings.USER_LOADED_WITH)
+            .annotate(
+                **{UNREAD: Count("notifications", filter=Q(notifications__read_at__isnull=True))}
+            )
         )
         try:
             user = users.get(pk=user_id)
