@@ -1,4 +1,8 @@
-"""CPU per request of a cached public page against the trivial view, in one process.
+"""CPU per request of the list pages against the trivial view, in one process.
+
+Not logged in, a list page is the public page cache's hit; logged in (--logged-in, the demo
+volunteer's session), it is the header rendered for the person around the list kept as a
+fragment, and their own page (/vrijwilliger/) is rendered whole.
 
 The load benchmark (bench/pages.py) measures under gunicorn, where two cores shared by the
 client, the workers, PostgreSQL and Redis make single figures noisy. This one calls Django's
@@ -9,6 +13,7 @@ collects the static files it needs (--static-root) the first time.
 
     .venv/bin/python bench/page_hits.py --cache redis   # REDIS_URL for the cache, as in production
     .venv/bin/python bench/page_hits.py --cache local   # local memory per process
+    .venv/bin/python bench/page_hits.py --cache redis --logged-in
 """
 
 import argparse
@@ -28,7 +33,11 @@ PAGES = [
     ("list_filter", "/activiteiten/", "kind=cooking&when=week"),
     ("list_search", "/activiteiten/", "q=koken"),
     ("opportunity_list", "/vacatures/", ""),
+    ("opportunity_search", "/vacatures/", "q=taal"),
 ]
+# With --logged-in: the person's own page too (bench/pages.py's BENCH_PERSON).
+PERSONAL = [("volunteer", "/vrijwilliger/", "")]
+BENCH_PERSON = "vrijwilliger@example.org"
 
 
 def main():
@@ -40,6 +49,11 @@ def main():
     parser.add_argument("--requests", type=int, default=1000, help="per page and round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--tag", default="", help="suffix of the results file")
+    parser.add_argument(
+        "--logged-in",
+        action="store_true",
+        help=f"as {BENCH_PERSON} (a session cookie on every request); adds their own page",
+    )
     args = parser.parse_args()
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -64,6 +78,29 @@ def main():
     from django.core.wsgi import get_wsgi_application
 
     app = get_wsgi_application()
+    pages = PAGES + (PERSONAL if args.logged_in else [])
+    cookie = {}
+    if args.logged_in:
+        from django.conf import settings
+        from django.contrib.auth import (
+            BACKEND_SESSION_KEY,
+            HASH_SESSION_KEY,
+            SESSION_KEY,
+            get_user_model,
+        )
+        from django.contrib.sessions.backends.db import SessionStore
+
+        person = get_user_model().objects.get(email=BENCH_PERSON)
+        session = SessionStore()
+        session.update(
+            {
+                SESSION_KEY: str(person.pk),
+                BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+                HASH_SESSION_KEY: person.get_session_auth_hash(),
+            }
+        )
+        session.create()
+        cookie = {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
 
     def hit(path, query):
         environ = {
@@ -76,6 +113,7 @@ def main():
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(),
             "wsgi.errors": sys.stderr,
+            **cookie,
         }
         statuses = []
         body = b"".join(app(environ, lambda status, headers: statuses.append(status)))
@@ -83,20 +121,27 @@ def main():
             raise SystemExit(f"{path}?{query}: {statuses[0]}")
         return body
 
-    for _name, path, query in PAGES:  # render once, then only hits
+    for _name, path, query in pages:  # render once, then only hits
         for _ in range(20):
             hit(path, query)
     time.sleep(1.5)  # let the process's subscription to the version channel come up
-    cpu = {name: [] for name, _p, _q in PAGES}
+    cpu = {name: [] for name, _p, _q in pages}
     for _round in range(args.rounds):
-        for name, path, query in PAGES:
+        for name, path, query in pages:
             started = time.process_time()
             for _ in range(args.requests):
                 hit(path, query)
             cpu[name].append((time.process_time() - started) * 1000 / args.requests)
     health = statistics.median(cpu["health"])
-    result = {"cache": args.cache, "requests": args.requests, "rounds": args.rounds, "pages": {}}
-    print(f"cache: {args.cache}; CPU ms per request, median of {args.rounds} rounds (range)")
+    who = "logged in" if args.logged_in else "not logged in"
+    result = {
+        "cache": args.cache,
+        "logged_in": args.logged_in,
+        "requests": args.requests,
+        "rounds": args.rounds,
+        "pages": {},
+    }
+    print(f"cache: {args.cache}, {who}; CPU ms per request, median of {args.rounds} rounds (range)")
     for name, values in cpu.items():
         median = statistics.median(values)
         result["pages"][name] = {
@@ -109,7 +154,8 @@ def main():
             f"{health / median:6.1%} of the trivial view's rate"
         )
     tag = f"-{args.tag}" if args.tag else ""
-    out = ROOT / "bench" / "results" / f"page_hits-{args.cache}{tag}.json"
+    who = "-logged-in" if args.logged_in else ""
+    out = ROOT / "bench" / "results" / f"page_hits-{args.cache}{who}{tag}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
 

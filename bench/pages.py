@@ -33,7 +33,21 @@ ROOT = BENCH.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 HOST = "127.0.0.1"  # the load generator talks to nothing else
-ORDER = ["health", "list", "list_filter", "list_search", "list_filter_search", "activity"]
+ORDER = [
+    "health",
+    "list",
+    "list_filter",
+    "list_search",
+    "list_filter_search",
+    "activity",
+    "opportunity_list",
+    "opportunity_search",
+    "volunteer",
+]
+# Pages only a logged-in person opens (measured with --logged-in only).
+PERSONAL = {"volunteer"}
+# The demo volunteer (seed_demo), whose session --logged-in uses.
+BENCH_PERSON = "vrijwilliger@example.org"
 
 
 def log(message: str) -> None:
@@ -272,9 +286,12 @@ def wait_ready(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
 # --- Load generator -------------------------------------------------------------------------
 
 
-def run_load(port: int, path: str, total: int, concurrency: int, max_seconds: float) -> dict:
+def run_load(
+    port: int, path: str, total: int, concurrency: int, max_seconds: float, headers=None
+) -> dict:
     """`total` GETs of `path` from `concurrency` threads, each with one keep-alive connection
-    (http.client reconnects when the server closes it). Stops early at `max_seconds`."""
+    (http.client reconnects when the server closes it). Stops early at `max_seconds`.
+    `headers` go with every request (a session cookie: logged in)."""
     lock = threading.Lock()
     issued = 0
     samples: list[tuple[float, float, bool]] = []  # (start, latency s, ok)
@@ -297,7 +314,7 @@ def run_load(port: int, path: str, total: int, concurrency: int, max_seconds: fl
         while take():
             started = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers or {})
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -380,6 +397,7 @@ def run_gated(port, path, args, workers) -> dict:
             args.requests - len(kept),
             args.concurrency,
             min(args.burst_seconds, max(0.1, deadline - time.monotonic())),
+            headers=args.headers,
         )
         busy_after, total_after = machine_busy()
         b_app = cpu_delta(app_before, cpu_by_pid(workers))
@@ -429,9 +447,37 @@ def add_fractions_of_ceiling(pages: dict) -> None:
         )
 
 
-def warm_up(port: int, urls: dict, requests: int, concurrency: int) -> None:
+def warm_up(port: int, urls: dict, requests: int, concurrency: int, headers=None) -> None:
     for path in urls.values():
-        run_load(port, path, requests, concurrency, 60)
+        run_load(port, path, requests, concurrency, 60, headers=headers)
+
+
+def login_cookie(env: dict) -> dict:
+    """A session of the demo volunteer in the bench database, as a request header."""
+    made = subprocess.run(
+        [str(PYTHON), "manage.py", "shell", "-c", _MAKE_SESSION],
+        cwd=ROOT,
+        env={**env, "BENCH_PERSON": BENCH_PERSON},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return {"Cookie": f"sessionid={made.stdout.strip().splitlines()[-1]}"}
+
+
+_MAKE_SESSION = """
+import os
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.get(email=os.environ["BENCH_PERSON"])
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -452,6 +498,15 @@ def main():
     )
     parser.add_argument("--activities", type=int, default=20_000)
     parser.add_argument("--sessions-per-activity", type=int, default=3)
+    parser.add_argument("--opportunities", type=int, default=10_000)
+    parser.add_argument("--volunteers", type=int, default=50_000)
+    parser.add_argument(
+        "--logged-in",
+        action="store_true",
+        help=f"every request with the session of {BENCH_PERSON} (the demo volunteer): what "
+        "a logged-in person gets, which the public page cache never serves; adds their own "
+        "page (volunteer)",
+    )
     parser.add_argument("--requests", type=int, default=2000, help="requests per URL")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=100, help="warm-up requests per URL")
@@ -561,6 +616,10 @@ def main():
                 str(args.activities),
                 "--sessions-per-activity",
                 str(args.sessions_per_activity),
+                "--opportunities",
+                str(args.opportunities),
+                "--volunteers",
+                str(args.volunteers),
             )
             log(f"seed_demo: {seconds:.1f} s")
             result["seed_seconds"] = round(seconds, 2)
@@ -577,11 +636,20 @@ def main():
         subprocess.run(
             [str(PYTHON), str(BENCH / "queries.py"), "--out", str(queries_file)],
             cwd=ROOT,
-            env={**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"},  # count what a render costs
+            # Count what a render costs, as the person measured.
+            env={
+                **env,
+                "PUBLIC_PAGE_CACHE_SECONDS": "0",
+                "BENCH_PERSON": BENCH_PERSON if args.logged_in else "",
+            },
             check=True,
         )
         queries = json.loads(queries_file.read_text())
-        urls = {name: queries["urls"][name] for name in ORDER if not args.only or name in args.only}
+        urls = {
+            name: queries["urls"][name]
+            for name in ORDER
+            if (not args.only or name in args.only) and (args.logged_in or name not in PERSONAL)
+        }
         if "health" not in urls:
             urls = {"health": queries["urls"]["health"], **urls}
         result["urls"] = urls
@@ -618,8 +686,10 @@ def main():
             "cache": args.cache,
         }
 
+        args.headers = login_cookie(env) if args.logged_in else None
+        result["logged_in"] = args.logged_in
         log(f"warming up ({args.warmup} requests per URL)")
-        warm_up(port, urls, args.warmup, args.concurrency)
+        warm_up(port, urls, args.warmup, args.concurrency, args.headers)
 
         # 4. Load: in each round every URL in turn, so that a change in the machine's speed
         # touches all of them alike; the ratio to the trivial view is taken within a round.
@@ -687,6 +757,7 @@ def print_table(result: dict) -> None:
         + f", public page cache {g.get('page_cache_seconds')} s"
         + f" in {'Redis' if g.get('cache') == 'redis' else 'local memory'}"
         + f", {len(result.get('rounds', [])) or 1} interleaved round(s)"
+        + (", logged in" if result.get("logged_in") else ", not logged in")
     )
     db = result["database"]
     seed = result.get("seed_seconds")

@@ -31,6 +31,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -69,6 +70,9 @@ def pick_urls() -> dict:
         "list_filter_search": "/activiteiten/?"
         + urlencode({"q": "taalcafe", "kind": "language_cafe", "free": "on"}),
         "activity": f"/activiteiten/{first.pk}/",
+        "opportunity_list": "/vacatures/",
+        "opportunity_search": "/vacatures/?" + urlencode({"q": "taal"}),
+        "volunteer": "/vrijwilliger/",
     }
 
 
@@ -168,6 +172,11 @@ def main():
 
     urls = pick_urls()
     client = Client(SERVER_NAME="127.0.0.1")
+    person = os.environ.get("BENCH_PERSON")
+    if person:  # what a logged-in person's pages cost (bench/pages.py --logged-in)
+        client.force_login(get_user_model().objects.get(email=person))
+    else:
+        urls.pop("volunteer")
     pages = {name: measure(client, path, args.repeat) for name, path in urls.items()}
 
     explains = {}

@@ -356,13 +356,20 @@ class SignUpQuerySet(models.QuerySet):
         return self.filter(status=SignUp.Status.WAITLISTED).order_by("created_at", "pk")
 
 
-class SignUp(models.Model):
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITLISTED = "waitlisted", _("On the waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+class SignUpStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
 
-    ACTIVE_STATUSES = [Status.CONFIRMED, Status.WAITLISTED]
+
+# A sign-up that holds a place or a place on the waiting list (the model's constraint and
+# index say it too: Meta sees this name, not the class's attributes).
+ACTIVE_SIGNUP_STATUSES = [SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED]
+
+
+class SignUp(models.Model):
+    Status = SignUpStatus
+    ACTIVE_STATUSES = ACTIVE_SIGNUP_STATUSES
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="signups")
     user = models.ForeignKey(
@@ -392,11 +399,19 @@ class SignUp(models.Model):
             # One active sign-up per person per session, also under concurrent requests.
             models.UniqueConstraint(
                 fields=["session", "email"],
-                condition=Q(status__in=["confirmed", "waitlisted"]),
+                condition=Q(status__in=ACTIVE_SIGNUP_STATUSES),
                 name="signup_once_per_session",
             )
         ]
-        indexes = [models.Index(fields=["session", "status"], name="signup_session_status")]
+        indexes = [
+            models.Index(fields=["session", "status"], name="signup_session_status"),
+            # A person's own sign-ups (their page, "my sign-ups"), found by e-mail address.
+            models.Index(
+                fields=["email"],
+                condition=Q(status__in=ACTIVE_SIGNUP_STATUSES),
+                name="signup_email_active",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} – {self.session}"

@@ -849,8 +849,8 @@ def response_user(client):
 
 
 def test_the_volunteer_page_reads_both_kinds_of_suggestion_as_their_own_queries_would():
-    """One query with a window per kind gives what the two separate reads give, in their
-    order and within their limits."""
+    """One query, each kind chosen by its own limited subquery, gives what the two separate
+    reads give, in their order and within their limits."""
     import random
 
     from matching import selectors
