@@ -468,8 +468,9 @@ def test_volunteer_page_queries_do_not_grow(client, django_assert_num_queries, c
             opportunity=OpportunityFactory(), volunteer=profile, score=400, reasons=["1.0 km"]
         )
     client.force_login(volunteer)
-    # session, the user with the unread count in the header, profile, memberships, responses,
-    # sign-ups, hours, monthly totals, the offered matches and suggested opportunities.
+    # session, the user with their profile and the unread count in the header, memberships,
+    # responses, sign-ups, hours, monthly totals, the offered matches and suggested
+    # opportunities (one query).
     with django_assert_num_queries(8):
         response = client.get(reverse("volunteer_dashboard"))
     assert len(response.context["responses"]) == count
@@ -882,3 +883,56 @@ def test_the_volunteer_page_reads_both_kinds_of_suggestion_as_their_own_queries_
         s.pk for s in selectors.opportunity_suggestions_for(profile.user)[:5]
     ]
     assert len(offers) == 7 and len(suggested) == 5
+
+
+@pytest.mark.parametrize("backend", ["ModelBackend", "AuthenticationBackend"])
+@pytest.mark.parametrize("with_profile", [True, False])
+def test_the_request_user_is_loaded_in_one_query_as_the_orm_loads_it(
+    backend, with_profile, resident, django_assert_num_queries
+):
+    """The backends' own SELECT (mpact/users/backends.py) gives the same user, the same
+    volunteer profile (or none) and the same unread count as the ORM; an inactive or unknown
+    account gives no user."""
+    from django.db.models import Count, Q
+
+    from mpact.users import backends
+    from mpact.users.models import User
+
+    if with_profile:
+        VolunteerProfileFactory(user=resident)
+    for read_at in [None, None, timezone.now()]:
+        Notification.objects.create(
+            user=resident,
+            email=resident.email,
+            kind="signup_confirmed",
+            subject="x",
+            read_at=read_at,
+        )
+    Notification.objects.create(
+        user=UserFactory(), email="other@example.org", kind="signup_confirmed", subject="y"
+    )
+    expected = (
+        User.objects.select_related("volunteer_profile")
+        .annotate(unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)))
+        .get(pk=resident.pk)
+    )
+    loader = getattr(backends, backend)()
+    with django_assert_num_queries(1):
+        user = loader.get_user(resident.pk)
+        profile = getattr(user, "volunteer_profile", None)
+    assert type(user) is User and user.pk == resident.pk
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+    assert user.unread_notification_count == expected.unread == 2
+    if with_profile:
+        assert isinstance(profile, VolunteerProfile)
+        for field in VolunteerProfile._meta.concrete_fields:
+            assert getattr(profile, field.attname) == getattr(
+                expected.volunteer_profile, field.attname
+            ), field.name
+        assert profile.user is user
+    else:
+        assert profile is None
+    User.objects.filter(pk=resident.pk).update(is_active=False)
+    assert loader.get_user(resident.pk) is None
+    assert loader.get_user(resident.pk + 1000) is None
