@@ -5,10 +5,10 @@ more than serving them. A visitor without an account and without pending message
 same page as every other such visitor, so the rendered page is kept for a short time
 (PUBLIC_PAGE_CACHE_SECONDS, keyed on the path, the language and the normalised query string).
 
-Writes that change what these pages show right away (a sign-up takes a place) call
-`public_pages_changed()`, which gives the pages a new version: every page stored under an
-older one is rendered again on its next visit, in every process. Other edits (a coordinator
-editing an activity) show within the cache time.
+Every change to what these pages show calls `public_pages_changed()` when it commits (a
+sign-up takes a place; a save or delete of what the pages show, initiatives/apps.py), which
+gives the pages a new version: every page stored under an older one is rendered again on its
+next visit, in every process.
 
 A hit costs one round trip to the shared cache and no unpickling of a response:
 
@@ -36,9 +36,7 @@ Without a render in progress, a change shows on the very next visit.
 
 Logged-in people get the same lists with their own header: the part of a list page below the
 header is a fragment (`cached_fragment`) kept per process under the same version, so a logged-in
-list costs a render of the header only. Every save or delete of what the public pages show
-(initiatives/apps.py) changes the version once its transaction commits, so an edit in the
-admin shows at once, for logged-in people and visitors alike.
+list costs a render of the header only, and shows an edit as soon as visitors see it.
 """
 
 import hashlib
