@@ -48,7 +48,9 @@ def _list_page(request, template, content_template, filterset):
             {"filterset": found, "filters": filters, "page": page, "querystring": querystring},
         )
 
-    return render(request, template, {"content": cached_fragment(request_key(request), content)})
+    return render(
+        request, template, {"content": cached_fragment(request_key(request, "list"), content)}
+    )
 
 
 @cache_public_page

@@ -322,7 +322,7 @@ def cache_public_page(view):
             and not cache.add(claim, 1, RENDER_CLAIM_SECONDS)
         ):
             return _response(stale[2])
-        stored = False
+        kept = False
         try:
             response = view(request, *args, **kwargs)
             # Only shareable responses: a page that set a cookie (a CSRF token, a session) is
@@ -337,9 +337,9 @@ def cache_public_page(view):
                 entry = (version, time.time() + seconds, page)
                 cache.set(key, entry, seconds)
                 local_pages.put(key, entry)
-                stored = True
+                kept = True
         finally:
-            if stale is not None and not stored:
+            if stale is not None and not kept:
                 cache.delete(claim)  # not rendered after all: the next visit tries again
         return response
 
