@@ -33,7 +33,7 @@ PAGES = [
     ("list_filter", "/activiteiten/", "kind=cooking&when=week"),
     ("list_search", "/activiteiten/", "q=koken"),
     ("opportunity_list", "/vacatures/", ""),
-    ("opportunity_search", "/vacatures/", "q=taal"),
+    ("opportunity_search", "/vacatures/", "q=taalmaatje"),
 ]
 # With --logged-in: the person's own page too (bench/pages.py's BENCH_PERSON).
 PERSONAL = [("volunteer", "/vrijwilliger/", "")]

@@ -71,7 +71,7 @@ def pick_urls() -> dict:
         + urlencode({"q": "taalcafe", "kind": "language_cafe", "free": "on"}),
         "activity": f"/activiteiten/{first.pk}/",
         "opportunity_list": "/vacatures/",
-        "opportunity_search": "/vacatures/?" + urlencode({"q": "taal"}),
+        "opportunity_search": "/vacatures/?" + urlencode({"q": "taalmaatje"}),
         "volunteer": "/vrijwilliger/",
     }
 
