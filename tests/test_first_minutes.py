@@ -1,0 +1,66 @@
+"""The first minutes on the site (issue 13): a wrong address gets the site's own page, an error
+a page of its own, the browser its icon, and account e-mails the site's name."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "language, heading", [("nl", "Pagina niet gevonden"), ("en", "Page not found")]
+)
+def test_a_wrong_address_gets_the_sites_page_with_a_way_back(client, language, heading):
+    client.cookies["django_language"] = language
+    response = client.get("/activiteiten/dit-bestaat-niet/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert 'name="viewport"' in html
+    assert f'lang="{language}"' in html
+    for name in ["home", "initiatives:activity_list", "initiatives:opportunity_list"]:
+        assert f'href="{reverse(name)}"' in html
+    assert 'class="site-header"' in html  # the site's header, with its navigation
+
+
+def test_an_unknown_object_gets_the_same_page(client):
+    response = client.get(reverse("initiatives:activity_detail", args=[987654]))
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.content.decode()
+
+
+def test_a_server_error_gets_a_page_of_its_own_without_the_sites_context(rf, settings):
+    """Rendered without context processors (they may be what failed): no database needed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("nl"), CaptureQueriesContext(connection) as queries:
+        response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "<h1>Er ging iets mis</h1>" in html and 'name="viewport"' in html
+    assert 'href="/"' in html
+    assert not queries.captured_queries
+
+
+def test_the_browser_gets_its_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body[:4] == b"\x00\x00\x01\x00"  # an icon file's header
+
+
+def test_account_e_mails_greet_with_the_sites_name(client, resident):
+    from django.contrib.sites.models import Site
+
+    site = Site.objects.get_current()
+    assert site.name == "M-Pact" and "example.com" not in site.domain
+    client.post(reverse("account_reset_password"), {"email": resident.email})
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "M-Pact" in message.subject + message.body
+    assert "example.com" not in message.subject + message.body
