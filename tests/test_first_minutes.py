@@ -64,3 +64,10 @@ def test_account_e_mails_greet_with_the_sites_name(client, resident):
     message = mail.outbox[0]
     assert "M-Pact" in message.subject + message.body
     assert "example.com" not in message.subject + message.body
+
+
+def test_every_page_links_to_registering_an_organisation(client):
+    register = reverse("initiatives:organisation_register")
+    for url in [reverse("home"), reverse("initiatives:activity_list"), "/bestaat-niet/"]:
+        assert f'href="{register}"' in client.get(url).content.decode(), url
+    assert client.get(register).status_code in (200, 302)  # the form, or log in first
