@@ -207,6 +207,8 @@ ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# English dates as written in Europe (mpact/formats/en/formats.py), not as in the US.
+FORMAT_MODULE_PATH = ["mpact.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

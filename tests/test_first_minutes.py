@@ -71,3 +71,36 @@ def test_every_page_links_to_registering_an_organisation(client):
     for url in [reverse("home"), reverse("initiatives:activity_list"), "/bestaat-niet/"]:
         assert f'href="{register}"' in client.get(url).content.decode(), url
     assert client.get(register).status_code in (200, 302)  # the form, or log in first
+
+
+def test_english_dates_are_written_day_first_and_dutch_ones_stay_dutch():
+    import datetime
+
+    from django.utils import formats, translation
+
+    day = datetime.date(2026, 12, 1)
+    moment = datetime.datetime(2026, 12, 1, 14, 30)
+    with translation.override("en"):
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "01/12/2026"
+        assert formats.date_format(moment, "TIME_FORMAT") == "14:30"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "1 Dec 2026, 14:30"
+    with translation.override("nl"):
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "1-12-2026"  # Django's own Dutch
+
+
+def test_an_english_hours_subject_has_a_european_date(django_capture_on_commit_callbacks):
+    import datetime
+    from decimal import Decimal
+
+    from initiatives import services
+    from mpact.factories import HoursEntryFactory, UserFactory
+    from mpact.notifications.models import Notification
+
+    volunteer = UserFactory(language="en")
+    entry = HoursEntryFactory(
+        volunteer=volunteer, date=datetime.date(2026, 12, 1), hours=Decimal("2")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hours_decide(entry=entry, confirm=True, by=UserFactory())
+    subject = Notification.objects.get(user=volunteer).subject
+    assert "01/12/2026" in subject and "12/01/2026" not in subject
