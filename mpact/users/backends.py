@@ -33,7 +33,8 @@ class _UserLoad:
         meta = model._meta
         self.model, self.alias = model, alias
         self.fields = [field.attname for field in meta.concrete_fields]
-        columns = [f"u.{quote(field.column)}" for field in meta.concrete_fields]
+        selected = list(meta.concrete_fields)
+        columns = [f"u.{quote(field.column)}" for field in selected]
         joins, self.related = [], []
         for number, name in enumerate(related_names):
             relation = meta.get_field(name)  # the reverse side of a one-to-one field
@@ -47,6 +48,7 @@ class _UserLoad:
             )
             fields = [field.attname for field in related_meta.concrete_fields]
             self.related.append((relation, fields, len(columns)))
+            selected += related_meta.concrete_fields
             columns += [f"{table}.{quote(field.column)}" for field in related_meta.concrete_fields]
         notifications = meta.get_field("notifications")
         notification = notifications.related_model._meta
@@ -64,9 +66,6 @@ class _UserLoad:
         # ORM's compiler would, worked out once.
         connection = connections[alias]
         self.converters = []
-        selected = list(meta.concrete_fields)
-        for relation, _fields, _start in self.related:
-            selected += relation.related_model._meta.concrete_fields
         for index, field in enumerate(selected):
             expression = field.get_col(field.model._meta.db_table)
             found = connection.ops.get_db_converters(expression)
