@@ -206,7 +206,9 @@ ADMIN_URL = env_str("ADMIN_URL", "admin/")
 # --- Internationalisation -------------------------------------------------------------------
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# Dutch first; English; Arabic (right to left) and Ukrainian for the newcomers who read those
+# best. Every language here has a complete catalogue in locale/ (tests/test_translations.py).
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English")), ("ar", _("Arabic")), ("uk", _("Ukrainian"))]
 # English dates as written in Europe (mpact/formats/en/formats.py), not as in the US.
 FORMAT_MODULE_PATH = ["mpact.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]

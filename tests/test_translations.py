@@ -281,7 +281,7 @@ def in_english(client):
 
 def test_home_page_is_dutch_by_default(client, listed_activity):
     html = client.get(reverse("home")).content.decode()
-    assert '<html lang="nl">' in html
+    assert '<html lang="nl" dir="ltr">' in html
     for text in [
         "Activiteiten",
         "Wat is er te doen in je wijk?",
@@ -297,7 +297,7 @@ def test_home_page_is_dutch_by_default(client, listed_activity):
 
 def test_home_page_in_english(client, listed_activity):
     html = in_english(client).get(reverse("home")).content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     for text in [
         "Activities",
         "What is happening in your neighbourhood?",
