@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from initiatives import services
+from initiatives.forms import SessionMessageForm
 from initiatives.models import (
     Activity,
     HoursEntry,
@@ -143,7 +145,7 @@ class SessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["activity"]
     readonly_fields = ["seats_taken"]
     inlines = [SignUpInline]
-    actions = ["export_signups"]
+    actions = ["export_signups", "send_message"]
 
     def get_queryset(self, request):
         return (
@@ -182,6 +184,39 @@ class SessionAdmin(admin.ModelAdmin):
             .order_by("session__starts_at", "status", "created_at")
         )
         return _signups_csv("aanmeldingen.csv", signups)
+
+    @admin.action(description=_("Send a message to everyone signed up"))
+    def send_message(self, request, queryset):
+        """Ask for the message (a page of its own), then send it: e-mail and text message, in
+        each person's language (services.session_message_send)."""
+        form = SessionMessageForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                told = services.session_message_send(
+                    sessions=queryset, **{k: form.cleaned_data[k] for k in ("subject", "message")}
+                )
+            except services.SignUpError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    ngettext("Sent to %d person.", "Sent to %d people.", told) % told,
+                    messages.SUCCESS,
+                )
+                return None
+        return TemplateResponse(
+            request,
+            "admin/initiatives/session_message.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Send a message to everyone signed up"),
+                "queryset": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+            status=400 if "apply" in request.POST else 200,
+        )
 
 
 @admin.register(SignUp)

@@ -184,3 +184,18 @@ class SessionForm(ModelForm):
         if starts and not self.instance.pk and starts <= timezone.now():
             self.add_error("starts_at", _("A new session must start in the future."))
         return data
+
+
+class SessionMessageForm(Form):
+    """A coordinator's message to everyone signed up for the selected sessions."""
+
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=120,
+        help_text=_("Also the text message, for those who chose text messages: keep it short."),
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+    )

@@ -109,14 +109,14 @@ class MpactAdminSite(AdminSite):
         """The front page, telling whoever may see notifications how many could not be
         delivered (given up: a permanent refusal or too many attempts), so that nobody has to
         go looking for them (templates/admin/index.html)."""
-        from mpact.notifications.models import Notification  # the site exists before models
+        # the site exists before models
+        from mpact.notifications.models import Notification, TextMessage
 
         context = dict(extra_context or {})
-        notification_admin = self._registry.get(Notification)
-        if notification_admin is not None and notification_admin.has_view_permission(request):
-            context["failed_notifications"] = Notification.objects.filter(
-                failed_at__isnull=False
-            ).count()
+        for model, name in ((Notification, "failed_notifications"), (TextMessage, "failed_texts")):
+            model_admin = self._registry.get(model)
+            if model_admin is not None and model_admin.has_view_permission(request):
+                context[name] = model.objects.filter(failed_at__isnull=False).count()
         return super().index(request, context)
 
     def login(self, request, extra_context=None):

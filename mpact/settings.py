@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_filters",
+    "phonenumber_field",
     "mpact.core",
     "mpact.users",
     "mpact.notifications",
@@ -448,3 +449,19 @@ MATCH_OPPORTUNITY_DAYS = env_int("MATCH_OPPORTUNITY_DAYS", 28)
 # further away.
 INPUT_EARLIEST_YEAR = env_int("INPUT_EARLIEST_YEAR", 1900)
 INPUT_LATEST_YEAR = env_int("INPUT_LATEST_YEAR", 2100)
+
+# --- Text messages (issue 13; mpact/notifications/sms.py, README "Text messages") ------------
+
+# The backend that sends text messages: console (prints them; the embedded default), locmem
+# (the tests') or twilio (mpact.notifications.sms_backends.twilio.SmsBackend, with the three
+# TWILIO_ settings below).
+SMS_BACKEND = env_str("SMS_BACKEND", "mpact.notifications.sms_backends.console.SmsBackend")
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+# The sending number (E.164) or a Messaging Service SID (MG…).
+TWILIO_FROM = env_str("TWILIO_FROM", "")
+# How long the short links in text messages (/k/<code>) keep working.
+SHORT_LINK_DAYS = env_int("SHORT_LINK_DAYS", 60)
+# Phone numbers typed without a country code are Dutch.
+PHONENUMBER_DEFAULT_REGION = "NL"
+PHONENUMBER_DEFAULT_FORMAT = "E164"

@@ -24,3 +24,5 @@ SECURE_SSL_REDIRECT = False
 PUBLIC_PAGE_CACHE_SECONDS = 0
 # Hashing passwords properly is slow by design; tests create many accounts.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Text messages are kept in memory (mpact.notifications.sms_backends.locmem.outbox).
+SMS_BACKEND = "mpact.notifications.sms_backends.locmem.SmsBackend"

@@ -2,12 +2,14 @@ import json
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -16,8 +18,10 @@ from initiatives import selectors as initiative_selectors
 from initiatives.models import Activity
 from matching import selectors as matching_selectors
 from mpact.cache import cache_public_page
+from mpact.notifications import sms
 from mpact.notifications.models import Notification
-from mpact.notifications.services import notifications_mark_read
+from mpact.notifications.services import notifications_mark_read, short_link_target, texts_reply
+from mpact.users.forms import ContactSettingsForm
 from volunteers import selectors as volunteer_selectors
 
 
@@ -138,3 +142,44 @@ def notification_list(request):
 def notifications_read(request):
     notifications_mark_read(user=request.user)
     return redirect("notifications")
+
+
+@login_required
+def notification_settings(request):
+    """How the person wants to be reached: e-mail, text message or both, per group of
+    messages, and their mobile number."""
+    form = ContactSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your choices are saved."))
+            return redirect("notification_settings")
+        messages.error(request, _("Please check the fields marked below."))
+    return render(
+        request,
+        "notifications/settings.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def short_link(request, code):
+    """/k/<code>: a text message's short link, on to where it leads (or the 404 page)."""
+    target = short_link_target(code)
+    if target is None:
+        raise Http404
+    return redirect(target)
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request):
+    """A reply to a text message, posted by the provider (settings.SMS_BACKEND checks that it
+    is): STOP stops text messages for that number, START resumes them."""
+    reply = sms.backend().inbound(request)
+    if reply is None:
+        return HttpResponseForbidden()
+    phone, text = reply
+    texts_reply(phone=phone, intent=sms.reply_intent(text))
+    # An empty TwiML answer: no reply text (providers send their own STOP confirmation).
+    return HttpResponse("<Response/>", content_type="text/xml")

@@ -1,7 +1,8 @@
-"""The Dutch translation: complete, compiled, and used by the pages and e-mails.
+"""The translations (Dutch, Arabic, Ukrainian): complete, compiled, and used by the pages and
+e-mails. English is the source language.
 
-locale/nl/LC_MESSAGES/django.po holds the project's own strings (Django and allauth ship their
-own Dutch). The compiled django.mo is committed so that a machine without gettext works; these
+locale/<language>/LC_MESSAGES/django.po holds the project's own strings (Django and allauth ship
+their own). The compiled django.mo is committed so that a machine without gettext works; these
 tests catch a .po that was edited but not compiled, entries left empty or fuzzy, placeholders
 lost in translation, and (where gettext is installed) source strings that never made it into
 the .po at all.
@@ -13,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -28,7 +30,23 @@ from mpact.notifications.models import Notification
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = BASE_DIR / "locale"
 PO_PATH = LOCALE_DIR / "nl" / "LC_MESSAGES" / "django.po"
-MO_PATH = LOCALE_DIR / "nl" / "LC_MESSAGES" / "django.mo"
+# Every interface language but the source language has a catalogue of its own; Dutch is the
+# reference the others are compared with (and the one makemessages is checked against).
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
+PLURAL_FORMS = {
+    "nl": "nplurals=2;plural=(n!=1);",
+    "ar": "nplurals=6;plural=n==0?0:n==1?1:n==2?2:n%100>=3&&n%100<=10?3:n%100>=11&&n%100<=99?4:5;",
+    "uk": "nplurals=3;plural=(n%10==1&&n%100!=11?0:n%10>=2&&n%10<=4&&(n%100<10||n%100>=20)?1:2);",
+}
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+
+
+def mo_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / "django.mo"
+
 
 # The command in the README / translation workflow, minus --no-location which is irrelevant here.
 MAKEMESSAGES_IGNORES = [".venv", "node_modules", "tests", "bench", "staticfiles", "var"]
@@ -147,20 +165,46 @@ def expected_catalog(entries) -> dict:
     return catalog
 
 
+def nplurals(entries) -> int:
+    return int(re.search(r"nplurals=(\d+)", po_header(entries)["Plural-Forms"]).group(1))
+
+
 @pytest.fixture(scope="module")
 def entries():
+    """The Dutch catalogue (the reference)."""
     assert PO_PATH.exists(), f"{PO_PATH} is missing: run makemessages -l nl"
     return parse_po(PO_PATH)
 
 
-# --- (a) The .po: complete and sound --------------------------------------------------------
+@pytest.fixture(scope="module", params=TRANSLATED)
+def catalogue(request):
+    """(language, entries) for each translated interface language."""
+    path = po_path(request.param)
+    assert path.exists(), f"{path} is missing: run makemessages -l {request.param}"
+    return request.param, parse_po(path)
 
 
-def test_po_header_is_dutch_with_two_plural_forms(entries):
+# --- (a) The .po files: complete and sound --------------------------------------------------
+
+
+def test_po_header_names_the_language_and_its_plural_forms(catalogue):
+    language, entries = catalogue
     header = po_header(entries)
-    assert header["Language"] == "nl"
+    assert header["Language"] == language
     assert header["Content-Type"] == "text/plain; charset=UTF-8"
-    assert header["Plural-Forms"].replace(" ", "") == "nplurals=2;plural=(n!=1);"
+    assert header["Plural-Forms"].replace(" ", "") == PLURAL_FORMS[language]
+
+
+def test_every_catalogue_has_exactly_the_dutch_strings(entries, catalogue):
+    """Compares the catalogues: what Dutch has (and test (d) checks Dutch against the sources),
+    every language has, and nothing else."""
+    language, others = catalogue
+    reference = {(e.msgctxt, e.msgid, e.msgid_plural) for e in po_messages(entries)}
+    have = {(e.msgctxt, e.msgid, e.msgid_plural) for e in po_messages(others)}
+    missing, extra = sorted(reference - have, key=str), sorted(have - reference, key=str)
+    assert not missing and not extra, (
+        f"locale/{language} differs from locale/nl: missing {missing[:10]}, extra {extra[:10]}"
+    )
 
 
 def test_po_has_the_projects_strings(entries):
@@ -169,22 +213,23 @@ def test_po_has_the_projects_strings(entries):
     assert {"Activities", "Sign up", "waiting list", "Coordination"} <= msgids
 
 
-def test_no_entry_is_fuzzy(entries):
-    fuzzy = [e for e in entries if "fuzzy" in e.flags]
+def test_no_entry_is_fuzzy(catalogue):
+    fuzzy = [e for e in catalogue[1] if "fuzzy" in e.flags]
     assert not fuzzy, f"fuzzy entries (check the translation, then drop the flag): {fuzzy}"
 
 
-def test_no_translation_is_empty(entries):
+def test_no_translation_is_empty(catalogue):
+    entries = catalogue[1]
     empty = []
     for entry in po_messages(entries):
-        wanted = range(2) if entry.msgid_plural is not None else range(1)
+        wanted = range(nplurals(entries)) if entry.msgid_plural is not None else range(1)
         if any(not entry.msgstr.get(index, "").strip() for index in wanted):
             empty.append(entry)
     assert not empty, f"untranslated entries: {empty}"
 
 
-def test_no_obsolete_entries_linger(entries):
-    assert not [e for e in entries if e.obsolete]
+def test_no_obsolete_entries_linger(catalogue):
+    assert not [e for e in catalogue[1] if e.obsolete]
 
 
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
@@ -194,26 +239,28 @@ def placeholders(text: str) -> list[str]:
     return sorted(p for p in PLACEHOLDER.findall(text) if p != "%%")
 
 
-def test_translations_keep_every_placeholder(entries):
+def test_translations_keep_every_placeholder(catalogue):
     broken = []
-    for entry in po_messages(entries):
+    for entry in po_messages(catalogue[1]):
         if entry.msgid_plural is None:
             if placeholders(entry.msgstr[0]) != placeholders(entry.msgid):
                 broken.append(entry)
         else:
-            # msgstr[0] is Dutch's singular, msgstr[1] its plural
-            if placeholders(entry.msgstr[0]) != placeholders(entry.msgid) or placeholders(
-                entry.msgstr[1]
-            ) != placeholders(entry.msgid_plural):
+            # Every form keeps the number (Arabic's forms for 0, 1 and 2 too: the site's
+            # sentences name it), and the plural's placeholders.
+            if any(
+                placeholders(text) != placeholders(entry.msgid_plural)
+                for text in entry.msgstr.values()
+            ):
                 broken.append(entry)
     assert not broken, f"placeholders lost or changed: {broken}"
 
 
-def test_html_in_translations_matches_the_source(entries):
+def test_html_in_translations_matches_the_source(catalogue):
     tag = re.compile(r"</?[a-zA-Z][^>]*>")
     broken = [
         e
-        for e in po_messages(entries)
+        for e in po_messages(catalogue[1])
         if any(
             sorted(tag.findall(text)) != sorted(tag.findall(e.msgid)) for text in e.msgstr.values()
         )
@@ -221,12 +268,15 @@ def test_html_in_translations_matches_the_source(entries):
     assert not broken, f"HTML tags differ from the source: {broken}"
 
 
-def test_po_is_accepted_by_msgfmt_where_installed():
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_po_is_accepted_by_msgfmt_where_installed(language):
     msgfmt = shutil.which("msgfmt")
     if not msgfmt:
         pytest.skip("gettext (msgfmt) is not installed")
     result = subprocess.run(
-        [msgfmt, "--check", "-o", os.devnull, str(PO_PATH)], capture_output=True, text=True
+        [msgfmt, "--check", "-o", os.devnull, str(po_path(language))],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 
@@ -234,9 +284,10 @@ def test_po_is_accepted_by_msgfmt_where_installed():
 # --- (b) The committed .mo is compiled from this .po ----------------------------------------
 
 
-def test_mo_matches_the_po(entries):
-    assert MO_PATH.exists(), f"{MO_PATH} is missing: run compilemessages -l nl"
-    with MO_PATH.open("rb") as handle:
+def test_mo_matches_the_po(catalogue):
+    language, entries = catalogue
+    assert mo_path(language).exists(), f"{mo_path(language)} is missing: run compilemessages"
+    with mo_path(language).open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     expected = expected_catalog(entries)
     actual = dict(compiled._catalog)
@@ -248,13 +299,13 @@ def test_mo_matches_the_po(entries):
     differ = sorted(str(k) for k in expected.keys() & actual.keys() if expected[k] != actual[k])
     assert not (missing or stale or differ), (
         "django.mo is out of date with django.po, run: "
-        "DEBUG=true .venv/bin/python manage.py compilemessages -l nl --ignore=.venv\n"
+        f"DEBUG=true .venv/bin/python manage.py compilemessages -l {language} --ignore=.venv\n"
         f"missing from .mo: {missing[:10]}\nonly in .mo: {stale[:10]}\ndifferent: {differ[:10]}"
     )
 
 
 def test_mo_plural_rule_is_dutch():
-    with MO_PATH.open("rb") as handle:
+    with mo_path("nl").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     assert compiled.ngettext("%d sign-up marked.", "%d sign-ups marked.", 1) % 1 == (
         "1 aanmelding gemarkeerd."
@@ -262,6 +313,26 @@ def test_mo_plural_rule_is_dutch():
     assert compiled.ngettext("%d sign-up marked.", "%d sign-ups marked.", 0) % 0 == (
         "0 aanmeldingen gemarkeerd."
     )
+
+
+def compiled_catalogue(language):
+    with mo_path(language).open("rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+def test_mo_plural_rules_of_arabic_and_ukrainian():
+    arabic = compiled_catalogue("ar")
+    forms = {n: arabic.ngettext("%d sign-up marked.", "%d sign-ups marked.", n) for n in range(13)}
+    # six forms: 0, 1, 2, 3-10, 11-99, 100+
+    assert len({forms[0], forms[1], forms[2], forms[3], forms[11]}) == 5
+    assert forms[3] == forms[10] and forms[11] == forms[12]
+    ukrainian = compiled_catalogue("uk")
+    one, few, many = (
+        ukrainian.ngettext("%d sign-up marked.", "%d sign-ups marked.", n) for n in (1, 3, 5)
+    )
+    assert len({one, few, many}) == 3
+    assert ukrainian.ngettext("%d sign-up marked.", "%d sign-ups marked.", 21) == one
+    assert ukrainian.ngettext("%d sign-up marked.", "%d sign-ups marked.", 11) == many
 
 
 # --- (c) Pages and e-mails in Dutch and in English ------------------------------------------
@@ -440,3 +511,116 @@ def test_parser_reads_what_it_should(tmp_path):
     assert fuzzy.flags == {"fuzzy", "python-format"} and fuzzy.msgstr == {0: "b %(x)s"}
     assert plural.key == "menu\x04long line" and plural.msgstr == {0: 'x"y', 1: "z"}
     assert old.obsolete and old.msgid == "old"
+
+
+# --- (e) Every page in every interface language ---------------------------------------------
+
+
+class _Texts(HTMLParser):
+    """The text a person reads or hears on a page: text nodes outside script and style, and
+    the attributes that are read out or shown (aria-label, placeholder, title, alt, value of
+    buttons)."""
+
+    SPOKEN = {"aria-label", "placeholder", "title", "alt"}
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if value and name in self.SPOKEN:
+                self.texts.append(value.strip())
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def english_leaks(html: str, entries) -> set[str]:
+    """Texts on the page that are one of the project's English source strings, where the
+    catalogue has a different translation: a string that was not translated on this page."""
+    sources = {
+        " ".join(e.msgid.split())
+        for e in po_messages(entries)
+        if e.msgid_plural is None
+        and "%" not in e.msgid
+        and "{" not in e.msgid
+        and len(e.msgid) > 3
+        and e.msgstr[0].strip() != e.msgid.strip()
+    }
+    parser = _Texts()
+    parser.feed(html)
+    return {text for text in parser.texts if text in sources}
+
+
+@pytest.fixture
+def pages_to_read(db, listed_activity, resident):
+    from mpact.factories import OpportunityFactory, VolunteerProfileFactory
+
+    opportunity = OpportunityFactory()
+    VolunteerProfileFactory(user=resident)
+    public = [
+        reverse("home"),
+        reverse("initiatives:activity_list"),
+        reverse("initiatives:activity_list") + "?q=zzzz",
+        reverse("initiatives:activity_detail", args=[listed_activity.pk]),
+        reverse("initiatives:opportunity_list"),
+        reverse("initiatives:opportunity_detail", args=[opportunity.pk]),
+        reverse("initiatives:organisation_register"),
+        reverse("matching:help_request_create"),
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("privacy"),
+        "/bestaat-niet/",
+    ]
+    personal = [
+        reverse("volunteer_dashboard"),
+        reverse("notifications"),
+        reverse("initiatives:my_signups"),
+        reverse("matching:my_help_requests"),
+        reverse("notification_settings"),
+    ]
+    return public, personal
+
+
+@pytest.mark.parametrize("language", ["ar", "uk", "nl"])
+def test_every_page_is_in_the_chosen_language(client, pages_to_read, resident, language):
+    """Pages of every journey, for a visitor and a logged-in person, in each translated
+    language: the html element says the language and its direction, and none of the project's
+    English texts shows untranslated."""
+    public, personal = pages_to_read
+    entries = parse_po(po_path(language))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    direction = "rtl" if language == "ar" else "ltr"
+    leaks = {}
+    for logged_in, urls in ((False, public), (True, personal)):
+        if logged_in:
+            client.force_login(resident)
+            resident.language = language
+            resident.save(update_fields=["language"])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 404), (url, response.status_code)
+            html = response.content.decode()
+            assert f'<html lang="{language}" dir="{direction}">' in html, url
+            if found := english_leaks(html, entries):
+                leaks[url] = sorted(found)
+    assert not leaks, f"English on {language} pages: {leaks}"
+
+
+def test_arabic_pages_are_right_to_left_and_arabic(client, listed_activity):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    html = client.get(reverse("initiatives:activity_list")).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    activities = compiled_catalogue("ar").gettext("Activities")
+    assert activities != "Activities" and f"<h1>{activities}</h1>" in html
+    # Its own name in its own script, to switch back and to the others.
+    assert 'lang="nl"' in html and "Nederlands" in html and "Українська" in html

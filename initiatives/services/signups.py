@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from initiatives.calendar import session_ics
 from initiatives.models import (
+    ACTIVE_SIGNUP_STATUSES,
     Activity,
     Session,
     SignUp,
@@ -315,3 +316,59 @@ def session_reminders_send(*, now=None) -> int:
             )
             sent += 1
     return sent
+
+
+# --- A coordinator's message to everyone signed up ------------------------------------------
+
+SESSION_MESSAGE_MAX_LENGTH = 2000
+
+
+def session_message_send(*, sessions, subject: str, message: str) -> int:
+    """Tell everyone signed up for `sessions` (confirmed or waiting) what a coordinator wrote,
+    each in their own language around the coordinator's words, by e-mail and by text message
+    as each chose (Notification.Kind.SESSION_MESSAGE). Returns how many were told.
+
+    Refuses (SignUpError, nothing sent) an empty subject or message and a session nobody is
+    signed up for: a message that reaches nobody is a mistake the coordinator should see.
+    """
+    subject = " ".join((subject or "").split())
+    message = (message or "").strip()
+    if not subject or not message:
+        raise SignUpError(_("Write a subject and a message."), code="empty")
+    if len(message) > SESSION_MESSAGE_MAX_LENGTH:
+        raise SignUpError(
+            _("The message is too long (at most %(max)d characters).")
+            % {"max": SESSION_MESSAGE_MAX_LENGTH},
+            code="too_long",
+        )
+    sessions = list(sessions)
+    signups = list(
+        SignUp.objects.filter(session__in=sessions, status__in=ACTIVE_SIGNUP_STATUSES)
+        .select_related("session__activity", "user")
+        .order_by("session__starts_at", "created_at")
+    )
+    empty = [s for s in sessions if not any(signup.session_id == s.pk for signup in signups)]
+    if empty:
+        raise SignUpError(
+            _("Nobody is signed up for %(sessions)s: no message was sent.")
+            % {"sessions": ", ".join(str(session) for session in empty)},
+            code="nobody",
+        )
+    with transaction.atomic():
+        for signup in signups:
+            notifications_create_for(
+                [Recipient(email=signup.email, user=signup.user, language=signup.language)],
+                kind=Kind.SESSION_MESSAGE,
+                subject=format_lazy("{}: {}", signup.session.activity.title, subject),
+                template="initiatives/email/session_message.txt",
+                context={
+                    "signup": signup,
+                    "session": signup.session,
+                    "activity": signup.session.activity,
+                    "message": message,
+                    "cancel_url": signup_cancel_url(signup),
+                    "SITE_URL": settings.SITE_URL,
+                },
+                link=signup_status_url(signup),
+            )
+    return len(signups)

@@ -1,5 +1,6 @@
-"""Sending one notification's e-mail: claimed first, so that it is sent once however often it
-is tried; a failure is recorded and classified (permanent or temporary)."""
+"""Sending one notification's e-mail or text message: claimed first, so that it is sent once
+however often it is tried; a failure is recorded and classified (permanent or temporary). The
+rules are the same for both (`_deliver`)."""
 
 import logging
 import smtplib
@@ -13,7 +14,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mpact.notifications.models import Notification
+from mpact.notifications import sms
+from mpact.notifications.models import Delivery, Notification, TextMessage
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,8 @@ def is_permanent(exc: BaseException) -> bool:
     the message), connection refused, timeouts and other OSErrors, and any error not named
     here: when in doubt, retrying a bounded number of times is the cheaper mistake.
     """
+    if isinstance(exc, sms.PermanentTextFailure):
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _reply in exc.recipients.values()]
         return bool(codes) and all(code >= 500 for code in codes)
@@ -58,15 +62,19 @@ def is_permanent(exc: BaseException) -> bool:
     return isinstance(exc, ValueError)
 
 
-def notification_claim(*, notification_id: int) -> bool:
-    """Take the row for delivery. Only one caller gets True for an undelivered notification."""
+def _claim(model: type[Delivery], pk: int) -> bool:
     now = timezone.now()
     claimed = (
-        Notification.objects.due_for_delivery(now)
-        .filter(pk=notification_id)
+        model.objects.due_for_delivery(now)
+        .filter(pk=pk)
         .update(claimed_at=now, attempts=F("attempts") + 1)
     )
     return claimed == 1
+
+
+def notification_claim(*, notification_id: int) -> bool:
+    """Take the row for delivery. Only one caller gets True for an undelivered notification."""
+    return _claim(Notification, notification_id)
 
 
 def notification_email(notification: Notification) -> EmailMultiAlternatives:
@@ -97,28 +105,50 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
 
 def notification_deliver(*, notification_id: int) -> bool:
     """Send the notification's e-mail if nobody else has. Returns True if this call sent it.
+    See `_deliver` for failures and retries."""
+
+    def send(notification):
+        # Built inside the try: a header Django refuses is a failure of this notification.
+        notification_email(notification).send()
+        return {}
+
+    return _deliver(Notification, notification_id, send)
+
+
+def text_deliver(*, text_id: int) -> bool:
+    """Send the text message if nobody else has, through settings.SMS_BACKEND. Returns True if
+    this call sent it. See `_deliver` for failures and retries."""
+
+    def send(text):
+        return {"provider_id": sms.text_send(text.phone, text.body)[:100]}
+
+    return _deliver(TextMessage, text_id, send)
+
+
+def _deliver(model: type[Delivery], pk: int, send) -> bool:
+    """Claim the row, `send` it (which returns fields to record with sent_at) and record what
+    happened.
 
     A failure releases the claim, records the error and raises DeliveryFailed. A permanent one
     (see `is_permanent`) is given up at once; a temporary one is due again after an
-    exponential backoff, and given up after NOTIFICATION_MAX_ATTEMPTS. A given-up notification
-    shows as failed in the admin, where a coordinator can queue it again.
+    exponential backoff, and given up after NOTIFICATION_MAX_ATTEMPTS. A given-up row shows
+    as failed in the admin, where a coordinator can queue it again.
 
-    At least once: if the worker dies after the server accepted the e-mail but before sent_at
+    At least once: if the worker dies after the server accepted the message but before sent_at
     is written, the claim runs out (NOTIFICATION_CLAIM_TIMEOUT_SECONDS) and it is sent again.
     """
-    if not notification_claim(notification_id=notification_id):
+    if not _claim(model, pk):
         return False
-    notification = Notification.objects.get(pk=notification_id)
+    row = model.objects.get(pk=pk)
     try:
-        # Built inside the try: a header Django refuses is a failure of this notification.
-        notification_email(notification).send()
+        recorded = send(row)
     except Exception as exc:
         now = timezone.now()
         permanent = is_permanent(exc)
-        given_up = permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
-        backoff = min(30 * 2 ** max(notification.attempts - 1, 0), 3600)
+        given_up = permanent or row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        backoff = min(30 * 2 ** max(row.attempts - 1, 0), 3600)
         retry_at = None if given_up else now + timedelta(seconds=backoff)
-        Notification.objects.filter(pk=notification_id).update(
+        model.objects.filter(pk=pk).update(
             claimed_at=None,
             next_attempt_at=retry_at,
             failed_at=now if given_up else None,
@@ -126,12 +156,13 @@ def notification_deliver(*, notification_id: int) -> bool:
         )
         if given_up:
             logger.warning(
-                "Gave up notification %s after %s attempt(s)%s: %r",
-                notification_id,
-                notification.attempts,
+                "Gave up %s %s after %s attempt(s)%s: %r",
+                model._meta.model_name,
+                pk,
+                row.attempts,
                 " (permanent refusal)" if permanent else "",
                 exc,
             )
         raise DeliveryFailed(retry_at=retry_at, given_up=given_up) from exc
-    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="")
+    model.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="", **recorded)
     return True

@@ -7,10 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class NotificationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(user=user)
-
+class DeliveryQuerySet(models.QuerySet):
     def undelivered(self):
         return self.filter(sent_at__isnull=True, failed_at__isnull=True)
 
@@ -24,10 +21,41 @@ class NotificationQuerySet(models.QuerySet):
         )
 
 
-class Notification(models.Model):
+class Delivery(models.Model):
+    """Something a worker sends once, however often it is tried (an e-mail, a text message):
+    claimed before sending, retried with backoff, given up and shown to coordinators after
+    NOTIFICATION_MAX_ATTEMPTS (mpact/notifications/delivery.py owns these rules)."""
+
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.sent_at is not None
+
+
+class NotificationQuerySet(DeliveryQuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def undelivered(self):
+        # A notification the person wants by text message only has no e-mail to deliver.
+        return super().undelivered().filter(by_email=True)
+
+
+class Notification(Delivery):
     """A message to one person, written in the same transaction as the change that causes it.
 
-    A worker delivers it by e-mail; the person also sees it on the site. Delivery claims the row
+    A worker delivers it by e-mail (unless the person chose text messages only for its kind:
+    `by_email`), and by text message where they chose that (`TextMessage`); the person also
+    sees it on the site. Delivery claims the row
     first so that it happens once, however often it is attempted.
     """
 
@@ -60,6 +88,14 @@ class Notification(models.Model):
         MATCH_WITHDRAWN = "match_withdrawn", _("match withdrawn")
         SUGGESTIONS_TO_REVIEW = "suggestions_to_review", _("suggestions to review")
         OPPORTUNITIES_FOR_YOU = "opportunities_for_you", _("opportunities for you")
+        # A coordinator's message to everyone signed up for a session (initiatives/admin.py)
+        SESSION_MESSAGE = "session_message", _("message about a session")
+
+        @property
+        def group(self) -> str:
+            """The group a person chooses a channel for (User.reach_<group>_by), or "" for
+            kinds that only go by e-mail (coordinators' work, organisations' business)."""
+            return KIND_GROUPS.get(self, "")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -70,6 +106,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     email = models.EmailField(_("e-mail address"))
+    by_email = models.BooleanField(_("by e-mail"), default=True)
     kind = models.CharField(_("kind"), max_length=50, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
@@ -81,12 +118,6 @@ class Notification(models.Model):
     attachment_content = models.TextField(blank=True)
 
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -107,6 +138,70 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.subject} → {self.email}"
 
-    @property
-    def is_delivered(self) -> bool:
-        return self.sent_at is not None
+
+Kind = Notification.Kind
+# Which kinds a person may choose text messages for, by group (User.channels_for).
+KIND_GROUPS = {
+    Kind.SIGNUP_CONFIRMED: "confirmations",
+    Kind.SIGNUP_PROMOTED: "confirmations",
+    Kind.SIGNUP_WAITLISTED: "confirmations",
+    Kind.RESPONSE_ACCEPTED: "confirmations",
+    Kind.RESPONSE_DECLINED: "confirmations",
+    Kind.HOURS_CONFIRMED: "confirmations",
+    Kind.SESSION_REMINDER: "reminders",
+    Kind.SESSION_MESSAGE: "reminders",
+    Kind.MATCH_OFFERED: "proposals",
+    Kind.OPPORTUNITIES_FOR_YOU: "proposals",
+}
+
+
+class TextMessage(Delivery):
+    """A notification's text message to one phone number: short, in the person's language,
+    with a short link where there is something to do (`ShortLink`). Delivered like the
+    e-mail, by the backend settings.SMS_BACKEND names (mpact/notifications/sms.py)."""
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="texts",
+    )
+    phone = models.CharField(_("phone number"), max_length=20)
+    body = models.CharField(_("text"), max_length=480)
+    provider_id = models.CharField(_("provider's message id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="textmessage_undelivered",
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.body[:40]} → {self.phone}"
+
+
+class ShortLink(models.Model):
+    """A short address for a long link, for text messages: /k/<code> sends the visitor on to
+    `path` (which carries its own signature where it grants anything, like a sign-up's status
+    link). The code is random (about 60 bits), so it cannot be guessed."""
+
+    code = models.CharField(max_length=16, unique=True)
+    path = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("short link")
+        verbose_name_plural = _("short links")
+
+    def __str__(self):
+        return f"/k/{self.code} → {self.path}"

@@ -8,8 +8,10 @@ enqueue fails quietly: the row is there and `sweep_undelivered` delivers it late
 
 import logging
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,11 +19,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 
 from mpact.forms import CONTROL_CHARACTERS
 from mpact.notifications import tasks
-from mpact.notifications.models import Notification
+from mpact.notifications.models import Notification, ShortLink, TextMessage
 from mpact.users.backends import UNREAD
+from mpact.users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +66,12 @@ def notification_create(
     """
     kind = Notification.Kind(kind)
     name, mimetype, content = attachment or ("", "", "")
+    # How the person chose to hear about this kind (an account's choice; a guest: e-mail).
+    channels = user.channels_for(kind.group) if user is not None and kind.group else {"email"}
     notification = Notification.objects.create(
         user=user,
         email=email,
+        by_email="email" in channels,
         subject=one_line(subject),
         body=body,
         kind=kind,
@@ -74,8 +81,58 @@ def notification_create(
         attachment_mimetype=mimetype,
         attachment_content=content,
     )
-    transaction.on_commit(lambda: tasks.notification_enqueue(notification_id=notification.pk))
+    if notification.by_email:
+        transaction.on_commit(lambda: tasks.notification_enqueue(notification_id=notification.pk))
+    if "text" in channels:
+        text_create(notification=notification, phone=str(user.phone))
     return notification
+
+
+# A text message: at most three SMS parts of Unicode text (3 x 67 characters), so Arabic and
+# Ukrainian messages stay short too.
+TEXT_MAX_CHARACTERS = 200
+
+
+def text_create(*, notification: Notification, phone: str) -> TextMessage:
+    """The notification's text message to `phone`, in the active language: the subject, and a
+    short link to the notification's link where it has one (a confirmation's cancel page, a
+    match proposal's answer). Delivered once the surrounding transaction commits."""
+    link = f" {short_link_for(notification.link)}" if notification.link else ""
+    words = Truncator(f"M-Pact: {notification.subject}").chars(
+        TEXT_MAX_CHARACTERS - len(link), truncate="…"
+    )
+    text = TextMessage.objects.create(notification=notification, phone=phone, body=words + link)
+    transaction.on_commit(lambda: tasks.text_enqueue(text_id=text.pk))
+    return text
+
+
+def short_link_for(path: str) -> str:
+    """A short absolute URL (/k/<code>) that leads to `path`, for text messages."""
+    link = ShortLink.objects.create(
+        code=secrets.token_urlsafe(8),  # 64 random bits, 11 characters
+        path=path,
+        expires_at=timezone.now() + timedelta(days=settings.SHORT_LINK_DAYS),
+    )
+    return f"{settings.SITE_URL}/k/{link.code}"
+
+
+def short_link_target(code: str) -> str | None:
+    """Where a short link leads, or None for an unknown or expired one."""
+    link = ShortLink.objects.filter(code=code, expires_at__gt=timezone.now()).first()
+    return link.path if link else None
+
+
+def texts_reply(*, phone: str, intent: str) -> int:
+    """A person replied STOP (intent "stop") or START to a text message: stop or resume text
+    messages for the accounts with that number. Returns how many accounts changed."""
+    accounts = User.objects.filter(phone=phone)
+    if intent == "stop":
+        return accounts.filter(texts_stopped_at__isnull=True).update(
+            texts_stopped_at=timezone.now()
+        )
+    if intent == "start":
+        return accounts.exclude(texts_stopped_at=None).update(texts_stopped_at=None)
+    return 0
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,19 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 COORDINATORS_GROUP = "Coordinators"
+
+
+class Channel(models.TextChoices):
+    """How a person wants to hear about one group of messages (mpact/notifications/models.py,
+    `Notification.Kind.group`). A text message needs a phone number and is off while the
+    person has stopped text messages; then e-mail takes over."""
+
+    EMAIL = "email", _("e-mail")
+    TEXT = "text", _("text message")
+    BOTH = "both", _("e-mail and text message")
 
 
 class UserManager(BaseUserManager):
@@ -42,6 +53,24 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
     )
+    # Text messages (issue 13): the number in international format (E.164, +31612345678), and
+    # per group of messages how the person wants to be reached.
+    phone = PhoneNumberField(_("mobile phone number"), blank=True)
+    reach_confirmations_by = models.CharField(
+        _("confirmations"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    reach_reminders_by = models.CharField(
+        _("reminders and messages about a session"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
+    )
+    reach_proposals_by = models.CharField(
+        _("match proposals"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    # Set when the person stops text messages (a reply STOP, or on their page); cleared when
+    # they switch them on again.
+    texts_stopped_at = models.DateTimeField(_("text messages stopped"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -54,6 +83,20 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.name or self.email
+
+    def channels_for(self, group: str) -> set[str]:
+        """How to reach this person about a group of messages ("confirmations", "reminders",
+        "proposals"): {"email"}, {"text"} or both. A text message only where there is a number
+        and texts are not stopped; whatever is left without a channel goes by e-mail."""
+        chosen = getattr(self, f"reach_{group}_by", Channel.EMAIL)
+        channels = {"email", "text"} if chosen == Channel.BOTH else {str(chosen)}
+        if "text" in channels and not self.can_receive_texts:
+            channels.discard("text")
+        return channels or {"email"}
+
+    @property
+    def can_receive_texts(self) -> bool:
+        return bool(self.phone) and self.texts_stopped_at is None
 
     @property
     def display_name(self) -> str:

@@ -6,7 +6,7 @@ from mpact.users.models import COORDINATORS_GROUP
 
 # Coordinators manage these apps' data in full; they see notifications but do not edit them.
 COORDINATOR_APPS = ["core", "initiatives", "volunteers", "matching"]
-COORDINATOR_VIEW_ONLY = [("notifications", "notification")]
+COORDINATOR_VIEW_ONLY = [("notifications", "notification"), ("notifications", "textmessage")]
 
 
 def coordinators_group_sync(**kwargs) -> Group:
