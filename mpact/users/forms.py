@@ -6,6 +6,7 @@ from allauth.account import forms as account
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
 
 from mpact.forms import ModelForm, guarded
 from mpact.users.models import Channel, User
@@ -18,6 +19,20 @@ SetPasswordForm = guarded(account.SetPasswordForm)
 ResetPasswordForm = guarded(account.ResetPasswordForm)
 ResetPasswordKeyForm = guarded(account.ResetPasswordKeyForm)
 ReauthenticateForm = guarded(account.ReauthenticateForm)
+
+
+class PhoneInput(forms.TextInput):
+    """A phone number as the person reads it (06 12345678 for a Dutch one), and what they
+    typed, untouched, when it was refused (phonenumber_field's widget reformats it)."""
+
+    input_type = "tel"
+
+    def format_value(self, value):
+        if isinstance(value, PhoneNumber) and value.is_valid():
+            if value.country_code == 31:
+                return value.as_national
+            return value.as_international
+        return super().format_value(value)
 
 
 class ContactSettingsForm(ModelForm):
@@ -44,6 +59,7 @@ class ContactSettingsForm(ModelForm):
             "reach_proposals_by": _("A person or volunteer work that may suit you."),
         }
         widgets = {
+            "phone": PhoneInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "reach_confirmations_by": forms.RadioSelect,
             "reach_reminders_by": forms.RadioSelect,
             "reach_proposals_by": forms.RadioSelect,
@@ -51,7 +67,6 @@ class ContactSettingsForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["texts_on"].initial = self.instance.texts_stopped_at is None
 
     def clean(self):
