@@ -368,3 +368,30 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
         raise
     suggestions_announce(run=run)
     return run
+
+
+def alternatives_suggest(
+    *, help_request: HelpRequest, run: MatchRun, count: int = 2, among=None
+) -> list[MatchSuggestion]:
+    """Up to `count` more volunteers proposed for one open request, besides what `run` chose,
+    so that a coordinator can compare (the demo data; the run itself suggests the best
+    assignment, one volunteer per place). The best remaining candidates by the engine's own
+    score and rules (only volunteer profiles whose id is in `among`, when given), with their
+    reasons."""
+    now = timezone.now()
+    needs = [n for n in _request_needs(now) if n.id == (REQUEST, help_request.pk)]
+    taken = set(
+        MatchSuggestion.objects.filter(
+            help_request=help_request, status__in=MatchSuggestion.ACTIVE
+        ).values_list("volunteer_id", flat=True)
+    )
+    volunteers = [
+        v
+        for v in _volunteers(timezone.localdate())
+        if v.id not in taken and (among is None or v.id in among)
+    ]
+    if not needs:
+        return []
+    extra = engine.candidates_exhaustive(volunteers, needs, top_k=count)
+    reasons = _reasons(extra, volunteers, needs)
+    return MatchSuggestion.objects.bulk_create(_suggestion(c, run, reasons) for c in extra)

@@ -212,7 +212,9 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English")), ("ar", _("Arabic")), ("uk", _("Ukrainian"))]
 # English dates as written in Europe (mpact/formats/en/formats.py), not as in the US.
 FORMAT_MODULE_PATH = ["mpact.formats"]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_overrides/ first: its Dutch for allauth's and Django's own strings ("je", "inloggen")
+# wins over the libraries' catalogues; locale/ holds the project's own strings.
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

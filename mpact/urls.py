@@ -16,7 +16,8 @@
 - Words in one segment are joined by hyphens, each in the form it has alone (mijn-hulpvragen,
   vacatures-mail, niet-voor-mij); lower case, no accents.
 - Addresses for machines rather than people keep their usual names: health/, csp-report/,
-  i18n/setlang/, media/; allauth's accounts/ and the admin are the libraries'.
+  i18n/setlang/, media/, sms/inbound/ (the text-message provider's), and k/<code>, the short
+  links in text messages; allauth's accounts/ and the admin are the libraries'.
 - An address never just disappears: when one moves, its old route goes into mpact/redirects.py.
 
 tests/test_url_vocabulary.py holds the allowed words and fails on a new word that is not

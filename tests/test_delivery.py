@@ -525,8 +525,10 @@ def test_admin_index_shows_the_failed_notifications_to_a_coordinator(coordinator
 
     assert response.status_code == 200
     assert response.context["failed_notifications"] == 2
+    # One count each for the given-up e-mails and text messages.
     counting = [q["sql"] for q in queries if "failed_at" in q["sql"]]
-    assert len(counting) == 1 and "COUNT(" in counting[0].upper()
+    assert len(counting) == 2 and all("COUNT(" in sql.upper() for sql in counting)
+    assert 'id="failed-texts"' not in response.content.decode()  # none failed
     html = response.content.decode()
     link = reverse("admin:notifications_notification_changelist") + "?failed_at__isnull=False"
     assert f'<p class="errornote" id="failed-notifications"><a href="{link}">' in html

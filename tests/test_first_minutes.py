@@ -3,6 +3,7 @@ a page of its own, the browser its icon, and account e-mails the site's name."""
 
 import pytest
 from django.core import mail
+from django.db.models import Count
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,35 @@ def test_an_english_hours_subject_has_a_european_date(django_capture_on_commit_c
         services.hours_decide(entry=entry, confirm=True, by=UserFactory())
     subject = Notification.objects.get(user=volunteer).subject
     assert "01/12/2026" in subject and "12/01/2026" not in subject
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_data_lets_every_side_of_a_match_be_walked():
+    """seed_demo (issue 13): the demo volunteer is offered a request (by e-mail and, as they
+    chose, by text message in Arabic), coordinators have requests with several suggestions to
+    compare, and the volunteers have names of their own."""
+    from django.core.management import call_command
+
+    from matching.models import MatchSuggestion
+    from mpact.notifications.models import TextMessage
+    from volunteers.models import VolunteerProfile
+
+    call_command("seed_demo", activities=12, opportunities=8, volunteers=30, verbosity=0)
+    offered = MatchSuggestion.objects.filter(
+        volunteer__user__email="vrijwilliger@example.org",
+        help_request__isnull=False,
+        status=MatchSuggestion.Status.APPROVED,
+    )
+    assert offered.count() == 1
+    text = TextMessage.objects.get(notification__user__email="vrijwilliger@example.org")
+    assert text.notification.language == "ar" and "/k/" in text.body
+    per_request = (
+        MatchSuggestion.objects.filter(help_request__isnull=False)
+        .values("help_request")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    assert max(per_request) >= 3
+    names = list(VolunteerProfile.objects.values_list("display_name", flat=True))
+    assert len(set(names)) > len(names) / 2
+    assert "Vrijwilliger" not in names

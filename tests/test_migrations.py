@@ -68,7 +68,7 @@ def test_seeded_database_moves_to_core_with_every_row_intact():
         # The models' tables are the same before and after (db_table), so today's seed_demo
         # fills the old schema.
         # Without its closing matching run: that writes MatchRun columns made after the move.
-        with mock.patch("matching.runs.match_run_execute"):
+        with mock.patch("mpact.management.commands.seed_demo.Command._match"):
             call_command("seed_demo", activities=12, opportunities=8, volunteers=30, verbosity=0)
         HoursEntryFactory.create_batch(3)  # the demo logs no hours
         # Earlier tests of the run may have flushed the skills a data migration made.

@@ -191,7 +191,8 @@ THINGS = {
 }
 SPACES = {"vrijwilliger", "beheer"}  # whose pages: the volunteer's own, an organisation's own
 OWN_LIST = "mijn"  # mijn-<things>: a logged-in person's own list
-SINGLE = {"profiel", "mail", "agenda", "privacy"}  # what someone has one of (vacatures-mail)
+# What someone has one of (vacatures-mail, meldingen/instellingen: how they are reached).
+SINGLE = {"profiel", "mail", "agenda", "privacy", "instellingen"}
 ACTIONS = {
     "nieuw",
     "aanmelden",
@@ -206,7 +207,10 @@ ACTIONS = {
 WORDS = THINGS | SPACES | SINGLE | ACTIONS | {OWN_LIST}
 FILE_TYPES = {"ics", "csv"}
 # Addresses for machines rather than people keep their usual names.
-MACHINE_SEGMENTS = {"health", "ready", "csp-report", "i18n", "setlang", "media"}
+# k/<code> is a text message's short link (as short as an address can be); sms/inbound/ is
+# where the text-message provider posts replies.
+MACHINE_SEGMENTS = {"health", "ready", "csp-report", "i18n", "setlang", "media", "k"}
+MACHINE_SEGMENTS |= {"sms", "inbound"}
 # A parameter says which one of the things just before it, or whose organisation's pages.
 BEFORE_A_PARAMETER = THINGS | {"beheer"}
 # The one exception (mpact/urls.py): the switch-off link of a person's weekly e-mail.

@@ -40,6 +40,16 @@ TABLE = [
     ("readiness", "health_ready", None, status(503, 503, 503, 503, 503)),
     ("notifications", "notifications", None, MEMBERS_ONLY),
     ("notifications read (GET)", "notifications_read", None, status(LOGIN, 405, 405, 405, 405)),
+    ("how we reach you", "notification_settings", None, MEMBERS_ONLY),
+    # A text message's short link: an unknown code leads nowhere, for anyone.
+    (
+        "short link (unknown)",
+        "short_link",
+        lambda o: {"code": "unknown"},
+        status(404, 404, 404, 404, 404),
+    ),
+    # Replies from the text-message provider: POST only (tests/test_text_messages.py).
+    ("text message replies (GET)", "sms_inbound", None, status(405, 405, 405, 405, 405)),
     ("activity list", "initiatives:activity_list", None, ALL_200),
     ("activity page", "initiatives:activity_detail", lambda o: {"pk": o["activity"].pk}, ALL_200),
     (

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -46,6 +47,14 @@ class RequestNoteInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False  # notes are a log: added, never rewritten
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text" and formfield is not None:
+            # A tabular inline labels its columns, not its fields: the new note's box is named
+            # by the column's name, as a screen reader would otherwise announce a bare box.
+            formfield.widget.attrs["aria-label"] = capfirst(db_field.verbose_name)
+        return formfield
 
 
 class ReferralInline(admin.TabularInline):

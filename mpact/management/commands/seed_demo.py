@@ -56,6 +56,17 @@ DEMO_ACCOUNTS = {
     "volunteer": ("vrijwilliger@example.org", "Ahmad Haddad"),
 }
 
+# The demo volunteer reads Arabic and chose text messages for match proposals and reminders
+# (the embedded default prints them: SMS_BACKEND console); a fictional number.
+DEMO_CHANNELS = {
+    "volunteer": {
+        "language": "ar",
+        "phone": "+31612345678",
+        "reach_proposals_by": "both",
+        "reach_reminders_by": "text",
+    },
+}
+
 NEIGHBOURHOODS = [
     # (municipality, name, latitude, longitude)
     ("Enschede", "Velve-Lindenhof", "52.2262", "6.8720"),
@@ -322,7 +333,7 @@ class Command(BaseCommand):
         self._opportunities(rng, opportunities, neighbourhoods, languages, skills, organisations)
         self._volunteers(rng, volunteers, neighbourhoods, languages, skills, accounts["volunteer"])
         self._help_requests(rng, neighbourhoods, languages, accounts["coordinator"])
-        self._match(accounts["coordinator"])
+        self._match(accounts["coordinator"], accounts["volunteer"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
@@ -366,6 +377,7 @@ class Command(BaseCommand):
                     name=name,
                     password=factory.django.Password.Force(hashed),
                     is_staff=role == "coordinator",
+                    **DEMO_CHANNELS.get(role, {}),
                 )
             if role == "coordinator":
                 user.groups.add(coordinators)
@@ -549,6 +561,9 @@ class Command(BaseCommand):
             buddy_capacity = rng.choice([0, 0, 1, 1, 2])
             prefers_teens = rng.random() < 0.3
             has_vog = rng.random() < 0.4
+            if user == demo_volunteer:
+                # Free often, with a certificate of conduct: a buddy the matching can propose.
+                availability, buddy_capacity, has_vog = ALL_WEEK, 2, True
             profiles.append(
                 VolunteerProfileFactory.build(
                     user=user,
@@ -569,6 +584,8 @@ class Command(BaseCommand):
         for profile in profiles:
             codes = {"nl"} if rng.random() < 0.85 else set()
             codes.add(rng.choice(common) if rng.random() < 0.7 else rng.choice(rare))
+            if profile.user == demo_volunteer:
+                codes = {"nl", "ar"}  # Ahmad speaks Arabic and Dutch
             for code in codes:
                 level = (
                     LanguageLevel.NATIVE
@@ -647,18 +664,52 @@ class Command(BaseCommand):
                 link=help_request.get_absolute_url(),
             )
 
-    def _match(self, coordinator):
+    def _match(self, coordinator, demo_volunteer):
         """One matching run, so that coordinators see suggestions to compare and volunteers
-        see opportunities suggested to them."""
-        from matching.runs import MatchRunBusy, match_run_execute
+        see opportunities suggested to them; then two more candidates for a few requests (the
+        run proposes one volunteer per place: nothing to compare), and a request offered to
+        the demo volunteer, so that both sides of a match can be walked with the demo
+        accounts."""
+        from matching.models import MatchSuggestion
+        from matching.runs import MatchRunBusy, alternatives_suggest, match_run_execute
+        from matching.suggestions import suggestion_approve
 
         try:
             run = match_run_execute(trigger="manual", by=coordinator)
         except MatchRunBusy:
             self.stdout.write("A matching run is going on; no demo suggestions.")
             return
+        requests = list(
+            HelpRequest.objects.filter(suggestions__run=run).distinct().order_by("pk")[:3]
+        )
+        added = sum(
+            len(alternatives_suggest(help_request=request, run=run, count=2))
+            for request in requests
+        )
+        offered = 0
+        profile = VolunteerProfile.objects.filter(user=demo_volunteer).first()
+        if profile and not MatchSuggestion.objects.filter(
+            volunteer=profile, help_request__isnull=False
+        ).exists():
+            arabic = HelpRequest.objects.open_for_matching().filter(
+                participant__languages__code="ar"
+            )
+            for request in arabic.order_by("pk"):
+                # Ahmad lives in the neighbourhood of a person who speaks Arabic.
+                profile.neighbourhood = request.neighbourhood
+                profile.save(update_fields=["neighbourhood"])
+                mine = alternatives_suggest(
+                    help_request=request, run=run, count=1, among={profile.pk}
+                )
+                if mine:
+                    request.assigned_to = request.assigned_to or coordinator
+                    request.save(update_fields=["assigned_to"])
+                    suggestion_approve(suggestion=mine[0], by=coordinator)
+                    offered = 1
+                    break
         self.stdout.write(
-            f"Matching: {run.suggestions} suggestions from {run.candidates} candidates."
+            f"Matching: {run.suggestions} suggestions from {run.candidates} candidates; "
+            f"{added} more to compare; {offered} request offered to the demo volunteer."
         )
 
 

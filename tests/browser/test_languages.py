@@ -1,0 +1,297 @@
+"""Every interface language in a real browser: Dutch, English, Arabic (right to left) and
+Ukrainian (issue 13, "Reach everyone").
+
+A visitor switches to Arabic with the header's language button (by keyboard), the layout
+mirrors, and they filter the activities, open one and sign up as a guest, in Arabic. Every
+public page passes axe-core (WCAG 2.1 A and AA) in every language at desktop and phone width,
+and none scrolls sideways on a phone. Expected texts come from the compiled catalogues
+(gettext under `translation.override`), never written out here.
+"""
+
+import re
+
+import pytest
+from django.utils import translation
+from django.utils.text import capfirst
+from playwright.sync_api import expect
+
+from mpact.factories import OpportunityFactory, SkillFactory
+from tests.browser.conftest import (
+    AXE_TAGS,
+    DESKTOP,
+    PHONE,
+    _axe_source,
+    _describe_violations,
+    _new_context,
+    csp_violations,
+)
+
+pytestmark = pytest.mark.browser
+
+LANGUAGE_CODES = ["nl", "en", "ar", "uk"]
+LIST_URL = "/activiteiten/"
+
+
+def gettext_in(code, message):
+    with translation.override(code):
+        return translation.gettext(message)
+
+
+def language_button(page, code):
+    """The header's button that switches the interface to `code`, found by its name (the
+    language's own name, as the button shows it)."""
+    name = capfirst(translation.get_language_info(code)["name_local"])
+    return page.get_by_role("banner").get_by_role("button", name=name, exact=True)
+
+
+def switch_language(page, code, *, keyboard=False):
+    button = language_button(page, code)
+    with page.expect_navigation():
+        if keyboard:
+            button.focus()
+            expect(button).to_be_focused()
+            page.keyboard.press("Enter")
+        else:
+            button.click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.1 A/AA violations on the page, without failing (conftest.axe_run
+    fails at the first page; the language matrix reports all pages at once)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        loaded = page.evaluate(f"{_axe_source()}\n;typeof window.axe")
+        assert loaded == "object", "axe-core did not load"
+    result = page.evaluate(
+        """async (tags) => await axe.run(document, {
+              runOnly: {type: 'tag', values: tags},
+              resultTypes: ['violations'],
+           })""",
+        AXE_TAGS,
+    )
+    return result["violations"]
+
+
+# What makes a page wider than a phone: the deepest elements sticking out on either side (in a
+# right-to-left page what sticks out at the left cannot even be scrolled to). Measured against
+# the layout width (clientWidth): under mobile emulation window.innerWidth grows with the
+# content, so that comparing scrollWidth with it would never find anything. Elements inside a
+# scrolling or clipping box (a wide table's .table-wrap) and elements wholly outside the window
+# on purpose (the skip link until it has focus) do not count.
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  const sticksOut = (element) => {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) return false;
+    return (box.left < -1 && box.right > 0) || (box.right > width + 1 && box.left < width);
+  };
+  const clipped = (element) => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    if (!sticksOut(element) || clipped(element)) continue;
+    if ([...element.children].some(sticksOut)) continue;
+    const box = element.getBoundingClientRect();
+    const classes = typeof element.className === 'string' && element.className.trim()
+      ? '.' + element.className.trim().split(/\\s+/).join('.') : '';
+    const text = (element.textContent || '').trim().slice(0, 40);
+    out.push(`${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}${classes}`
+      + ` [${Math.round(box.left)}..${Math.round(box.right)}] "${text}"`);
+  }
+  if (scrollWidth <= width + 1 && !out.length) return null;
+  return {scrollWidth, width, out: out.slice(0, 6)};
+}"""
+
+
+def overflow(page):
+    """None, or a description of what scrolls sideways."""
+    found = page.evaluate(OVERFLOW_JS)
+    if found is None:
+        return None
+    return (
+        f"wider than the phone: {found['scrollWidth']}px of content in a {found['width']}px"
+        f" window; sticking out: {'; '.join(found['out']) or '?'}"
+    )
+
+
+def fill_guest_form(page, *, name, email):
+    form = page.locator("main form[method=post]")
+    form.locator("input[name=name]").fill(name)
+    form.locator("input[name=email]").fill(email)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
+def box(locator):
+    found = locator.bounding_box()
+    assert found is not None, f"{locator} is not on the page"
+    return found
+
+
+# --- The Arabic journey ---------------------------------------------------------------------
+
+
+def test_visitor_switches_to_arabic_filters_and_signs_up_as_a_guest(page, catalogue, axe):
+    page.goto("/")
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "nl")
+    expect(html).to_have_attribute("dir", "ltr")
+    header = page.get_by_role("banner")
+    brand, nav = header.locator(".brand"), header.get_by_role("navigation")
+    switch = header.locator(".language-switch")
+    assert box(brand)["x"] < box(nav)["x"] < box(switch)["x"]  # left to right
+
+    switch_language(page, "ar", keyboard=True)
+
+    assert page.url.endswith("/"), page.url  # the same page, in Arabic
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        gettext_in("ar", "What is happening in your neighbourhood?")
+    )
+    # Mirrored: the brand sits at the right, the language buttons at the left.
+    viewport = page.viewport_size["width"]
+    brand_box, nav_box, switch_box = box(brand), box(nav), box(switch)
+    assert brand_box["x"] > nav_box["x"] > switch_box["x"], (brand_box, nav_box, switch_box)
+    assert brand_box["x"] + brand_box["width"] > viewport / 2 > switch_box["x"]
+    # The Dutch button now switches back, and says so in Dutch.
+    expect(language_button(page, "nl")).to_have_attribute("lang", "nl")
+    axe(page)
+
+    header.get_by_role("link", name=gettext_in("ar", "Activities"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(gettext_in("ar", "Activities"))
+    # The filters are the first column: at the right, the results at their left.
+    filters = page.locator("form.filters")
+    results = page.locator("section[aria-labelledby=results-title]")
+    assert box(filters)["x"] > box(results)["x"]
+    axe(page)
+
+    filters.locator("select[name=kind]").select_option("cooking")
+    filters.locator("select[name=neighbourhood]").select_option(str(catalogue.noord.pk))
+    with page.expect_navigation():
+        filters.locator("button[type=submit]").click()
+    assert "kind=cooking" in page.url, page.url
+    expect(html).to_have_attribute("dir", "rtl")
+    titles = sorted(t.strip() for t in page.locator(".cards li h2 a").all_inner_texts())
+    assert titles == sorted([catalogue.cooking_noord.title, catalogue.baking_noord.title])
+    axe(page)
+
+    page.get_by_role("link", name=catalogue.cooking_noord.title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(catalogue.cooking_noord.title)
+    # The way back points to the right, where "back" is in a right-to-left page.
+    back = page.get_by_role("link", name=gettext_in("ar", "All activities"))
+    arrow = back.locator(".arrow-back")
+    expect(arrow).to_have_attribute("aria-hidden", "true")
+    assert arrow.evaluate("e => getComputedStyle(e).transform").startswith("matrix(-1")
+    axe(page)
+
+    session = catalogue.sessions["cooking_noord"][0]
+    page.locator(f'a[href="/bijeenkomsten/{session.pk}/aanmelden/"]').click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(gettext_in("ar", "Sign up"))
+    axe(page)
+
+    fill_guest_form(page, name="فاطمة العمراني", email="fatima@example.org")
+
+    assert re.search(r"/aanmeldingen/[^/]+/$", page.url), page.url
+    expect(html).to_have_attribute("lang", "ar")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        gettext_in("ar", "You are signed up")
+    )
+    expect(page.locator("main")).to_contain_text("فاطمة العمراني")
+    expect(page.get_by_role("link", name=gettext_in("ar", "Cancel my sign-up"))).to_be_visible()
+    axe(page)
+
+
+# --- Every public page, every language, desktop and phone -----------------------------------
+
+
+@pytest.fixture
+def public_pages(catalogue):
+    """(name, path, expected status) of every public page a visitor can reach."""
+    opportunity = OpportunityFactory(
+        title="Taalmaatje voor een nieuwe buurtbewoner",
+        organisation=catalogue.cooking_noord.organisation,
+        neighbourhood=catalogue.noord,
+        languages=[catalogue.languages.nl, catalogue.languages.ar],
+        skills=[SkillFactory(slug="taalmaatje", name_nl="Taalmaatje", name_en="Language buddy")],
+        min_dutch_level="A2",
+        needs_vog=True,
+    )
+    session = catalogue.sessions["cooking_noord"][0]
+    return [
+        ("home", "/", 200),
+        ("activity list", LIST_URL, 200),
+        ("filtered list", f"{LIST_URL}?kind=cooking&neighbourhood={catalogue.noord.pk}", 200),
+        ("activity", catalogue.cooking_noord.get_absolute_url(), 200),
+        ("guest sign-up", f"/bijeenkomsten/{session.pk}/aanmelden/", 200),
+        ("opportunity list", "/vacatures/", 200),
+        ("opportunity", opportunity.get_absolute_url(), 200),
+        ("help request", "/hulpvragen/nieuw/", 200),
+        ("login", "/accounts/login/", 200),
+        ("signup", "/accounts/signup/", 200),
+        ("404", "/bestaat-niet/", 404),
+        ("privacy", "/privacy/", 200),
+    ]
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_every_public_page_is_accessible_and_fits_a_phone(browser, live_server, public_pages, code):
+    problems = []
+    for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        phone = size is PHONE
+        options = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone else {}
+        context = _new_context(browser, live_server, viewport=size, **options)
+        context.set_default_timeout(10_000)
+        try:
+            page = context.new_page()
+            errors = []
+            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+            page.goto("/")
+            if code != "nl":
+                switch_language(page, code)
+            for name, path, status in public_pages:
+                where = f"{code} {size_name} {name} ({path})"
+                response = page.goto(path)
+                assert response.status == status, f"{where}: HTTP {response.status}"
+                lang, direction = page.evaluate(
+                    "() => [document.documentElement.lang, document.documentElement.dir]"
+                )
+                expected_direction = "rtl" if translation.get_language_info(code)["bidi"] else "ltr"
+                if (lang, direction) != (code, expected_direction):
+                    problems.append(f"{where}: <html lang={lang} dir={direction}>")
+                violations = axe_violations(page)
+                if violations:
+                    problems.append(f"{where}: {_describe_violations(page.url, violations)}")
+                if phone and (scrolls := overflow(page)):
+                    problems.append(f"{where}: {scrolls}")
+            csp_violations(context).settle()
+            if csp_violations(context):
+                problems.append(f"{code} {size_name}: {csp_violations(context).describe()}")
+            if errors:
+                problems.append(f"{code} {size_name}: JavaScript errors: {errors}")
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+
+
+# --- Ukrainian ------------------------------------------------------------------------------
+
+
+def test_visitor_switches_to_ukrainian_on_a_phone(phone_page, catalogue):
+    page = phone_page
+    heading = gettext_in("uk", "Activities")
+    assert heading != "Activities", "the Ukrainian catalogue has no translation of 'Activities'"
+    page.goto(LIST_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text(gettext_in("nl", "Activities"))
+
+    switch_language(page, "uk")
+
+    assert page.url.endswith(LIST_URL), page.url
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.locator(".cards li")).to_have_count(catalogue.activity_count)
