@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
@@ -134,6 +135,10 @@ def notification_list(request):
     page = Paginator(Notification.objects.for_user(request.user), 25).get_page(
         request.GET.get("page")
     )
+    language = get_language()
+    for notification in page.object_list:
+        # In the language the person reads the site in now, where there is a version in it.
+        notification.shown = notification.text_in(language)
     return render(request, "notifications/list.html", {"page": page, "now": timezone.now()})
 
 

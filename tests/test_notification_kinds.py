@@ -58,6 +58,7 @@ STORED_VALUES = {
     "match_withdrawn",
     "suggestions_to_review",
     "opportunities_for_you",
+    "session_message",
 }
 
 

@@ -649,3 +649,43 @@ def test_arabic_pages_are_right_to_left_and_arabic(client, listed_activity):
     assert activities != "Activities" and f"<h1>{activities}</h1>" in html
     # Its own name in its own script, to switch back and to the others.
     assert 'lang="nl"' in html and "Nederlands" in html and "Українська" in html
+
+
+def test_the_list_of_messages_follows_a_language_switch(client, listed_activity, resident):
+    """A notification to an account is kept in every language of the site: after switching,
+    the list on the site is all in the new language (the e-mail went out in the old one)."""
+    session = listed_activity.sessions.get()
+    resident.language = "nl"
+    resident.save(update_fields=["language"])
+    services.signup_create(session=session, user=resident)
+    notification = Notification.objects.get()
+    assert notification.language == "nl"
+    assert notification.subject == "Je bent aangemeld voor Taalcafé De Buurt"
+    assert set(notification.versions) == {"en", "ar", "uk"}
+    client.force_login(resident)
+    dutch = client.get(reverse("notifications")).content.decode()
+    assert "Je bent aangemeld voor Taalcafé De Buurt" in dutch
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("notifications")).content.decode()
+    assert "You are signed up for Taalcafé De Buurt" in english
+    assert "Je bent aangemeld" not in english
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    arabic = client.get(reverse("notifications")).content.decode()
+    subject, _body, written_in = Notification.objects.get().text_in("ar")
+    assert written_in == "ar" and subject in arabic and "Taalcafé De Buurt" in subject
+
+
+def test_a_message_without_a_version_is_shown_as_written_and_marked(client, resident):
+    from mpact.notifications.services import notification_create
+
+    with translation.override("nl"):
+        notification_create(
+            email=resident.email,
+            user=resident,
+            subject="Oud bericht",
+            body="Geschreven in het Nederlands.",
+            kind=Notification.Kind.HELP_REQUEST_NEW,
+        )
+    client.force_login(resident)
+    html = in_english(client).get(reverse("notifications")).content.decode()
+    assert '<span lang="nl" dir="auto">Oud bericht</span>' in html

@@ -113,6 +113,9 @@ class Notification(Delivery):
     link = models.CharField(_("link"), max_length=500, blank=True)
     # The language the text was written in; the e-mail's own words use it too.
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # For an account, the same subject and body in the site's other languages, {"en":
+    # [subject, body], ...}, so that the list on the site follows a language switch.
+    versions = models.JSONField(_("in other languages"), default=dict, blank=True)
     attachment_name = models.CharField(max_length=100, blank=True)
     attachment_mimetype = models.CharField(max_length=100, blank=True)
     attachment_content = models.TextField(blank=True)
@@ -137,6 +140,14 @@ class Notification(Delivery):
 
     def __str__(self):
         return f"{self.subject} → {self.email}"
+
+    def text_in(self, language: str) -> tuple[str, str, str]:
+        """(subject, body, the language they are in): in `language` when there is a version
+        in it, else as written."""
+        if language and language != self.language and language in self.versions:
+            subject, body = self.versions[language]
+            return subject, body, language
+        return self.subject, self.body, self.language
 
 
 Kind = Notification.Kind

@@ -55,6 +55,7 @@ def notification_create(
     user=None,
     link: str = "",
     attachment: tuple[str, str, str] | None = None,
+    versions: dict | None = None,
 ) -> Notification:
     """Write one notification, in the active language, and have it delivered once the
     surrounding transaction commits. Features use `notifications_create_for`.
@@ -62,7 +63,8 @@ def notification_create(
     `kind` must be one of Notification.Kind (ValueError otherwise). `attachment` is (file
     name, MIME type, text content), for example a calendar file. The subject is made one line
     here, so that a title with a line break in it (an activity's, say) can never make the
-    e-mail unsendable.
+    e-mail unsendable. `versions` holds the subject and body in other languages
+    ({"en": [subject, body]}), for the list on the site.
     """
     kind = Notification.Kind(kind)
     name, mimetype, content = attachment or ("", "", "")
@@ -80,6 +82,7 @@ def notification_create(
         attachment_name=name,
         attachment_mimetype=mimetype,
         attachment_content=content,
+        versions={code: [one_line(subj), text] for code, (subj, text) in (versions or {}).items()},
     )
     if notification.by_email:
         transaction.on_commit(lambda: tasks.notification_enqueue(notification_id=notification.pk))
@@ -187,20 +190,37 @@ def notifications_create_for(
     """
     if (body is None) == (not template):
         raise TypeError("Give notifications_create_for a body or a template (one of them).")
+
+    def written() -> tuple[str, str]:
+        return (
+            _text(subject, params),
+            render_to_string(template, context) if template else _text(body, params),
+        )
+
     notifications = []
     for recipient in recipients:
         if not isinstance(recipient, Recipient):
             recipient = Recipient(email=recipient.email, user=recipient)
+        versions = {}
+        if recipient.user is not None:
+            # An account reads the list on the site, in whatever language they switch to.
+            own = getattr(recipient.user, "language", "") or recipient.language
+            for code, _name in settings.LANGUAGES:
+                if code != (own or settings.LANGUAGE_CODE):
+                    with translation.override(code):
+                        versions[code] = written()
         with in_language_of(recipient.user, fallback=recipient.language):
+            own_subject, own_body = written()
             notifications.append(
                 notification_create(
                     user=recipient.user,
                     email=recipient.email,
                     kind=kind,
-                    subject=_text(subject, params),
-                    body=render_to_string(template, context) if template else _text(body, params),
+                    subject=own_subject,
+                    body=own_body,
                     link=link,
                     attachment=_attachment(attachment),
+                    versions=versions,
                 )
             )
     return notifications

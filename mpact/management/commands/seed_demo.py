@@ -688,9 +688,12 @@ class Command(BaseCommand):
         )
         offered = 0
         profile = VolunteerProfile.objects.filter(user=demo_volunteer).first()
-        if profile and not MatchSuggestion.objects.filter(
-            volunteer=profile, help_request__isnull=False
-        ).exists():
+        if (
+            profile
+            and not MatchSuggestion.objects.filter(
+                volunteer=profile, help_request__isnull=False
+            ).exists()
+        ):
             arabic = HelpRequest.objects.open_for_matching().filter(
                 participant__languages__code="ar"
             )
