@@ -137,3 +137,124 @@ def test_demo_data_lets_every_side_of_a_match_be_walked():
     names = list(VolunteerProfile.objects.values_list("display_name", flat=True))
     assert len(set(names)) > len(names) / 2
     assert "Vrijwilliger" not in names
+
+
+# --- Forms and tables (issue 13) ------------------------------------------------------------
+
+
+def _html(response, status=200):
+    assert response.status_code == status, response.status_code
+    return response.content.decode()
+
+
+def test_a_form_with_errors_has_a_summary_at_its_top_linking_to_the_fields(client):
+    """includes/form.html: every form that renders through it (here the help request's, with
+    the contact form of the same page in the same summary)."""
+    html = _html(client.post(reverse("matching:help_request_create"), {}), 400)
+    assert html.count('class="error-summary" role="alert"') == 1
+    summary = html[html.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    for name in ("description", "first_name", "consent"):
+        assert f'href="#id_{name}"' in summary, name
+    # Before the first field, and the field's own error stays next to it.
+    assert html.index('class="error-summary"') < html.index('id="id_description"')
+    assert 'id="id_consent_error"' in html
+
+
+def test_a_form_without_errors_has_no_summary(client):
+    html = _html(client.get(reverse("matching:help_request_create")))
+    assert "error-summary" not in html
+
+
+def test_the_opportunity_form_summarises_its_errors(client, organisation, org_admin):
+    client.force_login(org_admin)
+    url = reverse("initiatives:manage_opportunity_create", args=[organisation.slug])
+    html = _html(client.post(url, {"save": ""}), 400)
+    assert 'class="error-summary" role="alert"' in html
+    for name in ("title", "description", "commitment"):
+        assert f'href="#id_{name}"' in html, name
+
+
+def test_a_checkbox_is_rendered_with_its_label_after_it_and_its_error_before(client):
+    html = _html(client.post(reverse("matching:help_request_create"), {}), 400)
+    error = html.index('id="id_consent_error"')
+    box = html.index('id="id_consent"')
+    label = html.index('<label for="id_consent"')
+    assert error < box < label
+    assert html.rfind('class="field checkbox"', 0, error) > html.rfind("</div>", 0, error)
+
+
+def test_the_status_tab_showing_is_marked(client, organisation, org_admin):
+    client.force_login(org_admin)
+    url = reverse("initiatives:manage_responses", args=[organisation.slug])
+    html = _html(client.get(url))
+    assert 'class="nav-list tabs"' in html
+    assert '<a href="?status=pending" aria-current="page">' in html
+    html = _html(client.get(url, {"status": "all"}))
+    tabs = html[html.index('class="nav-list tabs"') :]
+    tabs = tabs[: tabs.index("</ul>")]
+    assert '<a href="?status=all" aria-current="page">' in tabs
+    assert tabs.count('aria-current="page"') == 1
+
+
+def test_the_filters_can_be_skipped_on_every_screen(client):
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    html = _html(client.get(reverse("initiatives:activity_list")))
+    link = html.index('<a class="to-results" href="#results-title">')
+    assert link < html.index('id="filters-title"') < html.index('id="results-title"')
+    css = open(finders.find("css/mpact.css")).read()
+    # Out of sight on a wide screen until focused, never display: none (which no key reaches).
+    wide = css[css.index("/* Forms and tables (issue 13) */") :]
+    assert re.search(r"\.to-results:focus\s*\{[^}]*position:\s*static", wide)
+    assert re.search(r"\.to-results\s*\{[^}]*display:\s*inline-block", wide)
+
+
+def test_tables_that_scroll_on_a_phone_can_be_reached_by_keyboard(client, organisation, org_admin):
+    client.force_login(org_admin)
+    for url in [
+        reverse("volunteer_dashboard"),
+        reverse("initiatives:manage_hours", args=[organisation.slug]),
+        reverse("initiatives:manage_members", args=[organisation.slug]),
+    ]:
+        html = _html(client.get(url))
+        for wrap in html.split('class="table-wrap"')[1:]:
+            tag = wrap[: wrap.index(">")]
+            assert 'tabindex="0"' in tag and 'role="region"' in tag, (url, tag)
+            assert "aria-labelledby=" in tag or "aria-label=" in tag, (url, tag)
+
+
+def test_the_admin_loads_the_sites_fixes(coordinator_client):
+    html = _html(coordinator_client.get(reverse("admin:index")))
+    assert "/static/css/admin.css" in html and "/static/js/admin.js" in html
+
+
+def test_the_new_note_box_in_the_admin_has_a_name(coordinator_client):
+    from mpact.factories import HelpRequestFactory
+
+    help_request = HelpRequestFactory()
+    url = reverse("admin:matching_helprequest_change", args=[help_request.pk])
+    html = _html(coordinator_client.get(url))
+    start = html.index('name="notes-0-text"')
+    tag = html[html.rfind("<textarea", 0, start) : html.index(">", start)]
+    assert 'aria-label="' in tag, tag
+
+
+def test_the_comparison_screen_scrolls_in_a_named_region(coordinator_client):
+    from matching.models import MatchSuggestion
+    from mpact.factories import HelpRequestFactory, VolunteerProfileFactory
+
+    help_request = HelpRequestFactory()
+    MatchSuggestion.objects.create(
+        volunteer=VolunteerProfileFactory(), help_request=help_request, score=500, reasons=[]
+    )
+    url = reverse("admin:matching_helprequest_suggestions", args=[help_request.pk])
+    html = _html(coordinator_client.get(url))
+    assert (
+        '<div class="table-scroll" tabindex="0" role="region" '
+        'aria-labelledby="suggestions-caption">' in html
+    )
+    assert 'id="suggestions-caption"' in html
+    assert 'data-label="' in html  # the column's name on each cell, for the cards on a phone
