@@ -267,7 +267,7 @@ def test_activity_list_fits_a_phone_screen(phone_page, catalogue, axe, shots_dir
     expect(page.locator(".cards li").first).to_be_visible()
     page.screenshot(path=str(shots_dir / "activity-list-phone.png"), full_page=True)
     scroll_width, inner_width = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert scroll_width <= inner_width, (
         f"the page scrolls sideways on a phone: {scroll_width}px wide in a {inner_width}px window"

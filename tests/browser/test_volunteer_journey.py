@@ -335,7 +335,7 @@ def expect_message(page, pattern):
 
 def expect_no_sideways_scroll(page):
     scroll_width, inner_width = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert scroll_width <= inner_width, (
         f"{page.url} scrolls sideways on a phone: {scroll_width}px wide in a {inner_width}px window"
