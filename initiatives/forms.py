@@ -1,8 +1,19 @@
 from django import forms
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Activity, Membership, Opportunity, Organisation, Session
+from initiatives.models import (
+    TITLE_MISSING,
+    Activity,
+    ActivityTranslation,
+    Membership,
+    Opportunity,
+    OpportunityTranslation,
+    Organisation,
+    Session,
+    translation_languages,
+)
 from mpact.forms import Form, ModelForm
 from mpact.submissions import SubmitOnceMixin
 
@@ -184,3 +195,56 @@ class SessionForm(ModelForm):
         if starts and not self.instance.pk and starts <= timezone.now():
             self.add_error("starts_at", _("A new session must start in the future."))
         return data
+
+
+# --- Translations of an activity or opportunity ----------------------------------------------
+
+
+class ContentTranslationForm(ModelForm):
+    """The title and description in one other language (initiatives.models.ContentTranslation),
+    in the organisation's pages and the admin alike. A translation needs a title."""
+
+    class Meta:
+        fields = ["language", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"title": {"required": TITLE_MISSING}}
+
+    @property
+    def language_name(self) -> str:
+        """The language this form is for, as chosen on the page (or offered), by name."""
+        names = dict(translation_languages())
+        return names.get(self["language"].value() or "", _("Translation"))
+
+
+class BaseTranslationFormSet(BaseInlineFormSet):
+    """An object's translations: one form per translation it has, and one more for each
+    language it has none in yet, with that language chosen. A form left as it was offered is
+    skipped; once something is typed in it, it is a translation and needs a title."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = {translation.language for translation in self.get_queryset()}
+        missing = [code for code, _name in translation_languages() if code not in present]
+        self.extra = len(missing)
+        self.initial_extra = [{"language": code} for code in missing]
+
+
+def _translation_formset(parent, model):
+    count = len(translation_languages())
+    return inlineformset_factory(
+        parent,
+        model,
+        form=ContentTranslationForm,
+        formset=BaseTranslationFormSet,
+        fields=ContentTranslationForm.Meta.fields,
+        can_delete=True,
+        can_delete_extra=False,
+        # At most one per language; more forms than that are refused, not built.
+        max_num=count,
+        absolute_max=count,
+        validate_max=True,
+    )
+
+
+ActivityTranslationFormSet = _translation_formset(Activity, ActivityTranslation)
+OpportunityTranslationFormSet = _translation_formset(Opportunity, OpportunityTranslation)
