@@ -228,6 +228,26 @@ class BaseTranslationFormSet(BaseInlineFormSet):
         self.extra = len(missing)
         self.initial_extra = [{"language": code} for code in missing]
 
+    def clean(self):
+        """A new translation into a language the object has one in already is refused (a
+        page opened before someone else added it): the database's constraint is not checked
+        by the inline forms themselves."""
+        super().clean()
+        existing = {translation.language: translation.pk for translation in self.get_queryset()}
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed() or not form.is_valid():
+                continue
+            language = form.cleaned_data.get("language")
+            if language in existing and form.instance.pk != existing[language]:
+                form.add_error(
+                    "language",
+                    forms.ValidationError(
+                        _("There is a translation into %(language)s already.")
+                        % {"language": form.language_name},
+                        code="unique",
+                    ),
+                )
+
 
 def _translation_formset(parent, model):
     count = len(translation_languages())

@@ -288,6 +288,21 @@ def test_the_organisations_form_refuses_a_translation_without_a_title_and_keeps_
     assert not ActivityTranslation.objects.exists()
 
 
+def test_a_page_opened_before_someone_else_translated_it_does_not_add_a_second_one(
+    client, organisation, org_member
+):
+    opportunity = OpportunityFactory(organisation=organisation, title="Kok")
+    client.force_login(org_member)
+    url = reverse("initiatives:manage_opportunity_edit", args=[organisation.slug, opportunity.pk])
+    action, data = rendered_form(client, url)
+    data[f"{translation_row(data, 'en')}-title"] = "Cook"
+    OpportunityTranslationFactory(opportunity=opportunity, title="Chef")  # meanwhile
+    response = client.post(action, data)
+    assert response.status_code == 400
+    assert "Er is al een vertaling in het Engels." in response.content.decode()
+    assert list(opportunity.translations.values_list("title", flat=True)) == ["Chef"]
+
+
 def test_a_new_opportunity_is_saved_with_its_translation(client, organisation, org_member):
     client.force_login(org_member)
     url = reverse("initiatives:manage_opportunity_create", args=[organisation.slug])
