@@ -178,6 +178,15 @@ def test_the_home_page_and_the_organisation_page_show_the_translation(client, co
     assert heading(html, "h2", "Cook") == ""
 
 
+def test_the_sign_up_page_shows_the_translation(client, cooking):
+    session = cooking.sessions.get()
+    url = reverse("initiatives:session_signup", args=[session.pk])
+    html = page(in_language(client, "en"), url)
+    assert "<title>Sign up: Cooking together" in html and "Samen koken" not in html
+    html = page(in_language(client, "uk"), url)
+    assert '<span lang="nl" dir="ltr">Samen koken</span>' in html
+
+
 def test_shown_without_the_annotation_asks_the_database_once(cooking, django_assert_num_queries):
     activity = Activity.objects.get(pk=cooking.pk)
     with translation.override("en"), django_assert_num_queries(1):
