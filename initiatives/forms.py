@@ -209,6 +209,15 @@ class ContentTranslationForm(ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         error_messages = {"title": {"required": TITLE_MISSING}}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What is typed here is in that language: browsers spell-check it so, screen readers
+        # read it so, and Arabic runs right to left as it is typed.
+        language = self["language"].value()
+        if language in dict(translation_languages()):
+            for name in ("title", "description"):
+                self.fields[name].widget.attrs.update({"lang": language, "dir": "auto"})
+
     @property
     def language_name(self) -> str:
         """The language this form is for, as chosen on the page (or offered), by name."""

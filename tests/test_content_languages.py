@@ -259,6 +259,9 @@ def test_the_organisation_adds_edits_and_removes_translations(client, organisati
     action, data = rendered_form(client, url)
     # One row per language, with that language chosen; untouched rows are no translation.
     assert sorted(v for k, v in data.items() if k.endswith("-language")) == ["ar", "en", "uk"]
+    arabic = translation_row(data, "ar")
+    html = client.get(url).content.decode()
+    assert re.search(rf'<input type="text" name="{arabic}-title" [^>]*lang="ar" dir="auto"', html)
     english = translation_row(data, "en")
     data.update({f"{english}-title": "Cooking together", f"{english}-description": "A meal."})
     assert client.post(action, data).status_code == 302
