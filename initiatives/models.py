@@ -143,8 +143,8 @@ def _ranked_search(queryset, text: str):
 # An organisation writes an activity or opportunity in Dutch: its `title` and `description` are
 # the authoritative text, and every one has them. It may add a translation per other language
 # of the site (settings.LANGUAGES). A visitor sees the text in their language where there is
-# one, and the Dutch otherwise, marked as Dutch (lang="nl") with a note in their language
-# (templates/includes/content_language_note.html), so that screen readers pronounce it right.
+# one, and the Dutch otherwise, marked as Dutch (lang="nl", so that screen readers pronounce it
+# right) with a note in their language (the cards in templates/includes/, the detail pages).
 
 
 def translation_languages() -> list[tuple[str, str]]:
@@ -258,24 +258,23 @@ class TranslatedContent:
 
 
 class TranslatedQuerySet(models.QuerySet):
-    def with_translation(self, description=False, language=None):
-        """Each row with its translation into the visitor's language (or `language`) for
-        `shown`: the title, and the description when asked for (the detail pages; lists show
-        titles only). A subquery per field, so a list costs no query more. Nothing is added
-        for a visitor who reads Dutch."""
+    def with_translation(self, language=None):
+        """Each row with its translation into the visitor's language (or `language`), for
+        `shown`: a subquery per field, on the (object, language) index, so a list costs no
+        query more. Nothing is added for a visitor who reads Dutch."""
         language = content_language(language)
         if language is None:
             return self
         translation = self.model.translations.rel.related_model.objects.filter(
             **{self.model.translations.field.name: OuterRef("pk")}, language=language
         )
-        fields = {
-            TranslatedContent.ANNOTATED: Value(language, output_field=models.CharField()),
-            "translation_title": Subquery(translation.values("title")[:1]),
-        }
-        if description:
-            fields["translation_description"] = Subquery(translation.values("description")[:1])
-        return self.annotate(**fields)
+        return self.annotate(
+            **{
+                TranslatedContent.ANNOTATED: Value(language, output_field=models.CharField()),
+                "translation_title": Subquery(translation.values("title")[:1]),
+                "translation_description": Subquery(translation.values("description")[:1]),
+            }
+        )
 
 
 class ActivityQuerySet(TranslatedQuerySet):

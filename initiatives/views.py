@@ -69,7 +69,7 @@ def activity_detail(request, pk):
     activity = get_object_or_404(
         Activity.objects.published()
         .select_related("organisation", "neighbourhood")
-        .with_translation(description=True),
+        .with_translation(),
         pk=pk,
     )
     sessions = list(activity.sessions.upcoming())
@@ -203,9 +203,7 @@ def opportunity_list(request):
 def _visible_opportunity(request, pk):
     """Public opportunities for everyone; an organisation's members also see its drafts."""
     opportunity = get_object_or_404(
-        Opportunity.objects.select_related("organisation", "neighbourhood").with_translation(
-            description=True
-        ),
+        Opportunity.objects.select_related("organisation", "neighbourhood").with_translation(),
         pk=pk,
     )
     no_longer_open = opportunity.status in (Opportunity.Status.FILLED, Opportunity.Status.CLOSED)

@@ -430,6 +430,7 @@ def test_the_activity_list_costs_the_same_queries_in_every_language(
     assert len(shown) == min(count, 20)
     assert all(text.title.startswith("Walk" if translated else "Wandeling") for text in shown)
     assert all(bool(text.title_lang) is not translated for text in shown)
+    assert all(bool(text.description_lang) is not translated for text in shown)
 
 
 @pytest.mark.parametrize("count", [1, 50])
