@@ -6,17 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from initiatives import services
-from initiatives.forms import SessionMessageForm
+from initiatives.forms import BaseTranslationFormSet, ContentTranslationForm, SessionMessageForm
 from initiatives.models import (
     Activity,
+    ActivityTranslation,
     HoursEntry,
     Invitation,
     Membership,
     Opportunity,
+    OpportunityTranslation,
     Organisation,
     Response,
     Session,
     SignUp,
+    translation_languages,
 )
 from mpact.exports import csv_response
 
@@ -49,6 +52,40 @@ class OrganisationAdmin(admin.ModelAdmin):
         )
 
 
+class TranslationInline(admin.StackedInline):
+    """The title and description in the other languages of the site, as the organisation's
+    own pages offer them (initiatives/forms.py): a row per language not translated yet."""
+
+    form = ContentTranslationForm
+    formset = BaseTranslationFormSet
+    fields = ["language", "title", "description"]
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return len(translation_languages())
+
+
+class TranslationsKeptMixin:
+    """A change form sent without the translation rows (a page opened before they existed)
+    leaves the translations as they are, as the organisation's pages do."""
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        data = kwargs.get("data")
+        if isinstance(inline, TranslationInline) and data is not None:
+            if f"{prefix}-TOTAL_FORMS" not in data:
+                data = kwargs["data"] = data.copy()
+                data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        return kwargs
+
+
+class ActivityTranslationInline(TranslationInline):
+    model = ActivityTranslation
+
+
+class OpportunityTranslationInline(TranslationInline):
+    model = OpportunityTranslation
+
+
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 1
@@ -78,14 +115,14 @@ def _session_save(model_admin, request, session):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(TranslationsKeptMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "audience", "organisation", "neighbourhood", "status"]
     list_filter = ["status", "kind", "audience", "neighbourhood__municipality", "languages"]
     search_fields = ["title", "description", "organisation__name", "address"]
     list_select_related = ["organisation", "neighbourhood"]
     autocomplete_fields = ["organisation", "neighbourhood"]
     filter_horizontal = ["languages"]
-    inlines = [SessionInline]
+    inlines = [SessionInline, ActivityTranslationInline]
     date_hierarchy = "created_at"
 
     def save_formset(self, request, form, formset, change):
@@ -286,7 +323,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(TranslationsKeptMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "status", "commitment", "places", "created_at"]
     list_filter = [
         "status",
@@ -299,7 +336,7 @@ class OpportunityAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation", "neighbourhood"]
     filter_horizontal = ["skills", "languages"]
-    inlines = [ResponseInline]
+    inlines = [OpportunityTranslationInline, ResponseInline]
 
 
 @admin.register(Response)

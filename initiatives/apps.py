@@ -10,7 +10,14 @@ class InitiativesConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from initiatives.models import Activity, Opportunity, Organisation, Session
+        from initiatives.models import (
+            Activity,
+            ActivityTranslation,
+            Opportunity,
+            OpportunityTranslation,
+            Organisation,
+            Session,
+        )
         from mpact.cache import public_pages_changed
         from mpact.core.models import Language, Neighbourhood, Skill
 
@@ -34,7 +41,17 @@ class InitiativesConfig(AppConfig):
             if kwargs.get("action", "post_").startswith("post_"):
                 transaction.on_commit(public_pages_changed, using=using)
 
-        for model in (Organisation, Activity, Session, Opportunity, Neighbourhood, Language, Skill):
+        for model in (
+            Organisation,
+            Activity,
+            ActivityTranslation,
+            Session,
+            Opportunity,
+            OpportunityTranslation,
+            Neighbourhood,
+            Language,
+            Skill,
+        ):
             for signal in (post_save, post_delete):
                 signal.connect(
                     changed,

@@ -1,8 +1,19 @@
 from django import forms
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Activity, Membership, Opportunity, Organisation, Session
+from initiatives.models import (
+    TITLE_MISSING,
+    Activity,
+    ActivityTranslation,
+    Membership,
+    Opportunity,
+    OpportunityTranslation,
+    Organisation,
+    Session,
+    translation_languages,
+)
 from mpact.forms import Form, ModelForm
 from mpact.submissions import SubmitOnceMixin
 
@@ -199,3 +210,85 @@ class SessionMessageForm(Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=2000,
     )
+
+
+# --- Translations of an activity or opportunity ----------------------------------------------
+
+
+class ContentTranslationForm(ModelForm):
+    """The title and description in one other language (initiatives.models.ContentTranslation),
+    in the organisation's pages and the admin alike. A translation needs a title."""
+
+    class Meta:
+        fields = ["language", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"title": {"required": TITLE_MISSING}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What is typed here is in that language: browsers spell-check it so, screen readers
+        # read it so, and Arabic runs right to left as it is typed.
+        language = self["language"].value()
+        if language in dict(translation_languages()):
+            for name in ("title", "description"):
+                self.fields[name].widget.attrs.update({"lang": language, "dir": "auto"})
+
+    @property
+    def language_name(self) -> str:
+        """The language this form is for, as chosen on the page (or offered), by name."""
+        names = dict(translation_languages())
+        return names.get(self["language"].value() or "", _("Translation"))
+
+
+class BaseTranslationFormSet(BaseInlineFormSet):
+    """An object's translations: one form per translation it has, and one more for each
+    language it has none in yet, with that language chosen. A form left as it was offered is
+    skipped; once something is typed in it, it is a translation and needs a title."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = {translation.language for translation in self.get_queryset()}
+        missing = [code for code, _name in translation_languages() if code not in present]
+        self.extra = len(missing)
+        self.initial_extra = [{"language": code} for code in missing]
+
+    def clean(self):
+        """A new translation into a language the object has one in already is refused (a
+        page opened before someone else added it): the database's constraint is not checked
+        by the inline forms themselves."""
+        super().clean()
+        existing = {translation.language: translation.pk for translation in self.get_queryset()}
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed() or not form.is_valid():
+                continue
+            language = form.cleaned_data.get("language")
+            if language in existing and form.instance.pk != existing[language]:
+                form.add_error(
+                    "language",
+                    forms.ValidationError(
+                        _("There is a translation into %(language)s already.")
+                        % {"language": form.language_name},
+                        code="unique",
+                    ),
+                )
+
+
+def _translation_formset(parent, model):
+    count = len(translation_languages())
+    return inlineformset_factory(
+        parent,
+        model,
+        form=ContentTranslationForm,
+        formset=BaseTranslationFormSet,
+        fields=ContentTranslationForm.Meta.fields,
+        can_delete=True,
+        can_delete_extra=False,
+        # At most one per language; more forms than that are refused, not built.
+        max_num=count,
+        absolute_max=count,
+        validate_max=True,
+    )
+
+
+ActivityTranslationFormSet = _translation_formset(Activity, ActivityTranslation)
+OpportunityTranslationFormSet = _translation_formset(Opportunity, OpportunityTranslation)

@@ -4,6 +4,7 @@ responses and hours to handle, and its members. Every view finds the organisatio
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,19 +15,46 @@ from initiatives import services
 from initiatives.access import membership_or_404
 from initiatives.forms import (
     ActivityForm,
+    ActivityTranslationFormSet,
     DecisionForm,
     HoursDecisionForm,
     InvitationForm,
     OpportunityForm,
+    OpportunityTranslationFormSet,
     SessionForm,
 )
 from initiatives.models import Activity, HoursEntry, Membership, Opportunity, Response, Session
 from mpact.submissions import submit_once
 
+TRANSLATIONS = "translations"  # the prefix of the translation forms
+
 
 def _first(**condition):
     """An ordering that puts the rows matching `condition` first."""
     return Case(When(**condition, then=Value(0)), default=Value(1))
+
+
+def _translations(formset_class, data, instance):
+    """The translations part of an activity's or opportunity's form. A form sent without it
+    (a page opened before translations existed) leaves the translations as they are."""
+    if data is not None and f"{TRANSLATIONS}-TOTAL_FORMS" not in data:
+        data = None
+    return formset_class(data, instance=instance, prefix=TRANSLATIONS)
+
+
+def _valid(form, translations) -> bool:
+    """Both checked, so that every error shows at once."""
+    return all([form.is_valid(), not translations.is_bound or translations.is_valid()])
+
+
+def _save_with_translations(form, translations):
+    """The object and its translations, together or not at all."""
+    with transaction.atomic():
+        saved = form.save()
+        if translations.is_bound:
+            translations.instance = saved
+            translations.save()
+    return saved
 
 
 def _render(request, template, membership, context, status=200):
@@ -69,9 +97,11 @@ def opportunity_form(request, slug, pk=None):
         if pk
         else Opportunity(organisation=membership.organisation)
     )
-    form = OpportunityForm(request.POST if request.method == "POST" else None, instance=opportunity)
-    if request.method == "POST" and form.is_valid():
-        opportunity = form.save()
+    data = request.POST if request.method == "POST" else None
+    form = OpportunityForm(data, instance=opportunity)
+    translations = _translations(OpportunityTranslationFormSet, data, opportunity)
+    if request.method == "POST" and _valid(form, translations):
+        opportunity = _save_with_translations(form, translations)
         if "publish" in request.POST and opportunity.status == Opportunity.Status.DRAFT:
             services.opportunity_set_status(
                 opportunity=opportunity, status=Opportunity.Status.PUBLISHED
@@ -82,7 +112,7 @@ def opportunity_form(request, slug, pk=None):
         request,
         "initiatives/manage/opportunity_form.html",
         membership,
-        {"form": form, "opportunity": opportunity},
+        {"form": form, "translations": translations, "opportunity": opportunity},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -277,13 +307,11 @@ def activity_form(request, slug, pk=None):
         if pk
         else Activity(organisation=membership.organisation)
     )
-    form = ActivityForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        instance=activity,
-    )
-    if request.method == "POST" and form.is_valid():
-        activity = form.save()
+    data = request.POST if request.method == "POST" else None
+    form = ActivityForm(data, request.FILES if data is not None else None, instance=activity)
+    translations = _translations(ActivityTranslationFormSet, data, activity)
+    if request.method == "POST" and _valid(form, translations):
+        activity = _save_with_translations(form, translations)
         messages.success(request, _("The activity is saved. Add its sessions below."))
         return redirect("initiatives:manage_activity_edit", slug=slug, pk=activity.pk)
     return _render(
@@ -292,6 +320,7 @@ def activity_form(request, slug, pk=None):
         membership,
         {
             "form": form,
+            "translations": translations,
             "activity": activity,
             "sessions": activity.sessions.order_by("-starts_at") if activity.pk else [],
         },

@@ -7,6 +7,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value,
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from mpact.core.models import Language, Neighbourhood
@@ -137,7 +138,146 @@ def _ranked_search(queryset, text: str):
     return queryset.annotate(rank=rank)
 
 
-class ActivityQuerySet(models.QuerySet):
+# --- Content in several languages ------------------------------------------------------------
+#
+# An organisation writes an activity or opportunity in Dutch: its `title` and `description` are
+# the authoritative text, and every one has them. It may add a translation per other language
+# of the site (settings.LANGUAGES). A visitor sees the text in their language where there is
+# one, and the Dutch otherwise, marked as Dutch (lang="nl", so that screen readers pronounce it
+# right) with a note in their language (the cards in templates/includes/, the detail pages).
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """The languages content can be translated into: the site's languages but the default
+    (Dutch), in which the object itself is written. A callable, so that the migrations do not
+    change when settings.LANGUAGES does."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def content_language(language: str | None = None) -> str | None:
+    """The translation a visitor in `language` (by default the current one) should see: its
+    code, or None when they read the Dutch text itself (Dutch, or a language with no
+    translations)."""
+    code = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    codes = dict(translation_languages())
+    if code in codes:
+        return code
+    code = code.split("-")[0]
+    return code if code in codes else None
+
+
+# Said by the model (full_clean) and by every form of a translation (initiatives/forms.py).
+TITLE_MISSING = _("Give the translation a title, or leave the translation out.")
+
+
+class ContentTranslation(models.Model):
+    """The title and description of an activity or opportunity in one other language than
+    Dutch. Concrete subclasses add the foreign key to the object, with related_name
+    "translations", and the constraint that makes it one per object and language."""
+
+    language = models.CharField(_("language"), max_length=10, choices=translation_languages)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        error_messages={"blank": TITLE_MISSING},
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Left empty, visitors see the description in Dutch."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["language"]
+
+    def __str__(self):
+        return f"{self.get_language_display()}: {self.title}"
+
+
+class ShownText:
+    """What a visitor sees of an object's title and description in their language, and in
+    which language each part is: `title_lang` / `description_lang` are "nl" where the Dutch
+    text stands in for a missing translation (the templates put them in a lang attribute),
+    else empty. `is_fallback` is true when any part is Dutch for a visitor who reads another
+    language: the page then says so."""
+
+    def __init__(self, obj, language, title="", description=""):
+        fallback = settings.LANGUAGE_CODE if language else ""
+        self.title = title or obj.title
+        self.title_lang = "" if title else fallback
+        self.description = description or obj.description
+        self.description_lang = "" if description else fallback
+        self.is_fallback = bool(self.title_lang or self.description_lang)
+        # The Dutch text's own direction, for a page that runs right to left (Arabic).
+        self.fallback_dir = "rtl" if get_language_info(settings.LANGUAGE_CODE)["bidi"] else "ltr"
+
+    def __str__(self):
+        return self.title
+
+
+class TranslatedContent:
+    """For Activity and Opportunity: `shown`, the title and description in the visitor's
+    language (ShownText).
+
+    Lists and detail pages fetch the translation with the row, through
+    `with_translation()` on the queryset (a subquery per field, no query per row); without
+    that, `shown` asks the database once per object and language."""
+
+    # Set by with_translation(): the language asked for and the translation's fields (None
+    # where there is none).
+    ANNOTATED = "translation_language"
+
+    @property
+    def shown(self) -> ShownText:
+        language = content_language()
+        cache = self.__dict__.setdefault("_shown", {})
+        if language not in cache:
+            cache[language] = self._shown_in(language)
+        return cache[language]
+
+    def _shown_in(self, language) -> ShownText:
+        if language is None:
+            return ShownText(self, None)
+        if getattr(self, self.ANNOTATED, None) == language:
+            return ShownText(
+                self,
+                language,
+                getattr(self, "translation_title", None) or "",
+                getattr(self, "translation_description", None) or "",
+            )
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("translations")
+        if prefetched is not None:
+            found = next((t for t in prefetched if t.language == language), None)
+        elif self.pk:
+            found = self.translations.filter(language=language).first()
+        else:
+            found = None
+        return ShownText(self, language, *((found.title, found.description) if found else ()))
+
+
+class TranslatedQuerySet(models.QuerySet):
+    def with_translation(self, language=None):
+        """Each row with its translation into the visitor's language (or `language`), for
+        `shown`: a subquery per field, on the (object, language) index, so a list costs no
+        query more. Nothing is added for a visitor who reads Dutch."""
+        language = content_language(language)
+        if language is None:
+            return self
+        translation = self.model.translations.rel.related_model.objects.filter(
+            **{self.model.translations.field.name: OuterRef("pk")}, language=language
+        )
+        return self.annotate(
+            **{
+                TranslatedContent.ANNOTATED: Value(language, output_field=models.CharField()),
+                "translation_title": Subquery(translation.values("title")[:1]),
+                "translation_description": Subquery(translation.values("description")[:1]),
+            }
+        )
+
+
+class ActivityQuerySet(TranslatedQuerySet):
     def search(self, text: str):
         """Activities matching `text`, annotated with `rank` (higher is better)."""
         return _ranked_search(self, text)
@@ -150,8 +290,9 @@ class ActivityQuerySet(models.QuerySet):
     def listed(self, sessions=None, now=None):
         """Published activities that have an upcoming session among `sessions`.
 
-        Each row carries its next such session's start and places left, so a list page needs
-        no query per row. `sessions` narrows which sessions count (a date window, free places).
+        Each row carries its next such session's start and places left, and its title in the
+        visitor's language (with_translation), so a list page needs no query per row.
+        `sessions` narrows which sessions count (a date window, free places).
 
         Without `sessions`, the stored `next_session_at` selects and orders the activities
         (an index scan for the first page, where a subquery per activity cost 90 ms at 20,000
@@ -180,8 +321,10 @@ class ActivityQuerySet(models.QuerySet):
                     next_places_left=places_left,
                 )
             )
-        return queryset.select_related("organisation", "neighbourhood").prefetch_related(
-            "languages"
+        return (
+            queryset.select_related("organisation", "neighbourhood")
+            .prefetch_related("languages")
+            .with_translation()
         )
 
     def refresh_next_session(self, now=None) -> int:
@@ -196,7 +339,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.update(next_session_at=Subquery(upcoming))
 
 
-class Activity(models.Model):
+class Activity(TranslatedContent, models.Model):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meeting")
         TALK_SESSION = "talk_session", _("Talk session")
@@ -421,7 +564,7 @@ class SignUp(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
 
-class OpportunityQuerySet(models.QuerySet):
+class OpportunityQuerySet(TranslatedQuerySet):
     def public(self):
         """What anyone may see: published opportunities of approved organisations."""
         return self.filter(
@@ -432,8 +575,19 @@ class OpportunityQuerySet(models.QuerySet):
         """Like ActivityQuerySet.search."""
         return _ranked_search(self, text)
 
+    def listed(self):
+        """Public opportunities with what a card shows, so a list page needs no query per row:
+        organisation and neighbourhood, skills and languages (one query each for the page),
+        and the title in the visitor's language (with_translation)."""
+        return (
+            self.public()
+            .select_related("organisation", "neighbourhood")
+            .prefetch_related("skills", "languages")
+            .with_translation()
+        )
 
-class Opportunity(models.Model):
+
+class Opportunity(TranslatedContent, models.Model):
     """A volunteer opportunity (vrijwilligersvacature) an organisation posts."""
 
     class Status(models.TextChoices):
@@ -540,6 +694,35 @@ class Opportunity(models.Model):
     def next_statuses(self) -> list[str]:
         """The statuses the organisation can move it to now (the buttons on its dashboard)."""
         return [status for status in self.Status if self.can_become(status)]
+
+
+class ActivityTranslation(ContentTranslation):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="translations")
+
+    class Meta(ContentTranslation.Meta):
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "language"], name="activity_translation_once_per_language"
+            )
+        ]
+
+
+class OpportunityTranslation(ContentTranslation):
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="translations"
+    )
+
+    class Meta(ContentTranslation.Meta):
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "language"],
+                name="opportunity_translation_once_per_language",
+            )
+        ]
 
 
 class Response(models.Model):

@@ -67,7 +67,10 @@ def activity_list(request):
 @cache_public_page
 def activity_detail(request, pk):
     activity = get_object_or_404(
-        Activity.objects.published().select_related("organisation", "neighbourhood"), pk=pk
+        Activity.objects.published()
+        .select_related("organisation", "neighbourhood")
+        .with_translation(),
+        pk=pk,
     )
     sessions = list(activity.sessions.upcoming())
     my_signups = {}
@@ -192,9 +195,7 @@ def opportunity_list(request):
         "initiatives/opportunity_list_content.html",
         lambda: OpportunityFilter(
             request.GET,
-            queryset=Opportunity.objects.public()
-            .select_related("organisation", "neighbourhood")
-            .prefetch_related("skills", "languages"),
+            queryset=Opportunity.objects.listed(),
         ),
     )
 
@@ -202,7 +203,8 @@ def opportunity_list(request):
 def _visible_opportunity(request, pk):
     """Public opportunities for everyone; an organisation's members also see its drafts."""
     opportunity = get_object_or_404(
-        Opportunity.objects.select_related("organisation", "neighbourhood"), pk=pk
+        Opportunity.objects.select_related("organisation", "neighbourhood").with_translation(),
+        pk=pk,
     )
     no_longer_open = opportunity.status in (Opportunity.Status.FILLED, Opportunity.Status.CLOSED)
     if opportunity.is_open or (no_longer_open and opportunity.organisation.is_approved):
@@ -273,9 +275,7 @@ def organisation_detail(request, slug):
             "activities": Activity.objects.listed()
             .filter(organisation=organisation)
             .order_by("next_starts_at", "pk")[:20],
-            "opportunities": organisation.opportunities.public()
-            .select_related("organisation", "neighbourhood")
-            .prefetch_related("skills", "languages")[:20],
+            "opportunities": organisation.opportunities.listed()[:20],
         },
     )
 

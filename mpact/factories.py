@@ -31,10 +31,12 @@ from factory.django import DjangoModelFactory
 
 from initiatives.models import (
     Activity,
+    ActivityTranslation,
     HoursEntry,
     Invitation,
     Membership,
     Opportunity,
+    OpportunityTranslation,
     Organisation,
     Response,
     Session,
@@ -321,6 +323,30 @@ class OpportunityFactory(DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(status=Opportunity.Status.DRAFT)
+
+
+class ActivityTranslationFactory(DjangoModelFactory):
+    """An activity's title and description in English (`language="ar"`, …: another)."""
+
+    class Meta:
+        model = ActivityTranslation
+
+    activity = factory.SubFactory(ActivityFactory)
+    language = "en"
+    title = factory.Sequence(lambda n: f"Neighbourhood walk {n}")
+    description = "Walk through the neighbourhood together and get to know each other."
+
+
+class OpportunityTranslationFactory(DjangoModelFactory):
+    """An opportunity's title and description in English (`language="ar"`, …: another)."""
+
+    class Meta:
+        model = OpportunityTranslation
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    language = "en"
+    title = factory.Sequence(lambda n: f"Language buddy {n}")
+    description = "Practise Dutch for an hour every week with a new neighbour."
 
 
 # --- Volunteers ---------------------------------------------------------------------------------

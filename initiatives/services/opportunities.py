@@ -26,7 +26,7 @@ class ResponseError(ValidationError):
 
 
 def opportunity_duplicate(*, opportunity: Opportunity) -> Opportunity:
-    """A copy as a new draft, to post a similar opportunity quickly."""
+    """A copy as a new draft, with its translations, to post a similar opportunity quickly."""
     with transaction.atomic():
         skills, languages = list(opportunity.skills.all()), list(opportunity.languages.all())
         copy = Opportunity.objects.get(pk=opportunity.pk)
@@ -37,6 +37,10 @@ def opportunity_duplicate(*, opportunity: Opportunity) -> Opportunity:
         copy.save()
         copy.skills.set(skills)
         copy.languages.set(languages)
+        for translation in opportunity.translations.all():
+            translation.pk = None
+            translation.opportunity = copy
+            translation.save()
     return copy
 
 

@@ -13,14 +13,14 @@ class NeighbourhoodAdmin(admin.ModelAdmin):
 
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_nl", "name_en"]
-    search_fields = ["code", "name_nl", "name_en"]
+    list_display = ["code", "name_nl", "name_en", "name_ar", "name_uk"]
+    search_fields = ["code", "name_nl", "name_en", "name_ar", "name_uk"]
 
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name_nl", "name_en", "slug"]
-    search_fields = ["name_nl", "name_en"]
+    list_display = ["name_nl", "name_en", "name_ar", "name_uk", "slug"]
+    search_fields = ["name_nl", "name_en", "name_ar", "name_uk"]
 
     # The slug is what profiles, opportunities and the matching key on: set once, on adding.
     def get_prepopulated_fields(self, request, obj=None):

@@ -13,11 +13,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BilingualName(models.Model):
-    """Reference data that coordinators name in Dutch and English (languages, skills): shown
-    in the visitor's language."""
+    """Reference data that coordinators name in the site's languages (languages, skills):
+    shown in the visitor's language.
+
+    Dutch and English are required; Arabic and Ukrainian may stay empty, and then the Dutch
+    name is shown, as for an activity without a translation: Dutch is the one language every
+    name has, and the language of the activities and opportunities these names sit next to,
+    so a newcomer learns the word they will meet there. (The name keeps its historical class
+    name; it now covers every language of settings.LANGUAGES, NAME_FIELDS.)"""
 
     name_nl = models.CharField(_("name in Dutch"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=100)
+    name_ar = models.CharField(_("name in Arabic"), max_length=100, blank=True)
+    name_uk = models.CharField(_("name in Ukrainian"), max_length=100, blank=True)
+
+    # The name field for each language, and the one shown when a language's is empty.
+    NAME_FIELDS = {"nl": "name_nl", "en": "name_en", "ar": "name_ar", "uk": "name_uk"}
+    FALLBACK_FIELD = "name_nl"
 
     class Meta:
         abstract = True
@@ -28,7 +40,10 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+        """The name in the current language; the Dutch name where that one is empty."""
+        code = (get_language() or "nl").lower()
+        field = self.NAME_FIELDS.get(code) or self.NAME_FIELDS.get(code.split("-")[0])
+        return (getattr(self, field) if field else "") or getattr(self, self.FALLBACK_FIELD)
 
 
 class Neighbourhood(models.Model):
