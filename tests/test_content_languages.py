@@ -154,7 +154,7 @@ def test_a_dutch_visitor_sees_the_dutch_without_a_note(client, cooking, buddy):
     assert "Cooking together" not in html and "Alleen in het Nederlands" not in html
     detail = page(client, buddy.get_absolute_url())
     assert heading(detail, "h1", "Buurtmaatje") == ""
-    assert '<div class="description"><p>Oefen Nederlands.</p></div>' in detail
+    assert '<div class="description" dir="auto"><p>Oefen Nederlands.</p></div>' in detail
 
 
 def test_a_translation_without_a_description_shows_the_dutch_one_marked_as_dutch(client):
