@@ -384,6 +384,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.remind_referral_follow_ups",
         "schedule": crontab(hour=8, minute=5),
     },
+    "remind-trajectory-check-ins": {
+        "task": "matching.tasks.remind_check_ins",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 
 # Public pages (activity and opportunity lists and pages) are kept this long for visitors who
@@ -442,6 +446,12 @@ MATCH_VOG_KINDS = env_list("MATCH_VOG_KINDS", ["buddy", "youth", "informal_care"
 MATCH_VOG_VALID_YEARS = env_int("MATCH_VOG_VALID_YEARS", 3)
 # A volunteer has this many days to answer an offered match before it expires.
 MATCH_ANSWER_DAYS = env_int("MATCH_ANSWER_DAYS", 5)
+# Trajectories (issue 14): their default length, how often the guide and the participant have a
+# check-in, and how many days after its planned day a check-in counts as overdue (the guide is
+# reminded on the day and once more then).
+TRAJECTORY_MONTHS = env_int("TRAJECTORY_MONTHS", 6)
+TRAJECTORY_CHECKIN_WEEKS = env_int("TRAJECTORY_CHECKIN_WEEKS", 4)
+TRAJECTORY_CHECKIN_OVERDUE_DAYS = env_int("TRAJECTORY_CHECKIN_OVERDUE_DAYS", 7)
 # An opportunity suggested to a volunteer stays on their page this many days, or until they
 # respond or say 'not for me', or the opportunity closes.
 MATCH_OPPORTUNITY_DAYS = env_int("MATCH_OPPORTUNITY_DAYS", 28)

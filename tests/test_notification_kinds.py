@@ -59,6 +59,10 @@ STORED_VALUES = {
     "suggestions_to_review",
     "opportunities_for_you",
     "session_message",
+    "trajectory_started",
+    "check_in_due",
+    "check_in_overdue",
+    "trajectory_completed",
 }
 
 

@@ -1,5 +1,5 @@
 """matching's models, by what they are for: casework (help requests, participants, intake,
-referrals) and the matching runs with their suggestions."""
+referrals), the matching runs with their suggestions, and trajectories."""
 
 from matching.models.casework import (
     Agency,
@@ -14,9 +14,20 @@ from matching.models.casework import (
     transitions_of,
 )
 from matching.models.runs import MatchRun, MatchSuggestion
+from matching.models.trajectories import (
+    CheckIn,
+    CheckInScore,
+    Goal,
+    SuccessStory,
+    Trajectory,
+    TrajectoryGoal,
+)
 
 __all__ = [
     "Agency",
+    "CheckIn",
+    "CheckInScore",
+    "Goal",
     "HelpRequest",
     "HelpRequestQuerySet",
     "IntakeAssessment",
@@ -27,5 +38,8 @@ __all__ = [
     "Referral",
     "RequestNote",
     "StatusChange",
+    "SuccessStory",
+    "Trajectory",
+    "TrajectoryGoal",
     "transitions_of",
 ]

@@ -90,6 +90,11 @@ class Notification(Delivery):
         OPPORTUNITIES_FOR_YOU = "opportunities_for_you", _("opportunities for you")
         # A coordinator's message to everyone signed up for a session (initiatives/admin.py)
         SESSION_MESSAGE = "session_message", _("message about a session")
+        # Trajectories (matching/trajectories.py)
+        TRAJECTORY_STARTED = "trajectory_started", _("trajectory started")
+        CHECK_IN_DUE = "check_in_due", _("check-in due")
+        CHECK_IN_OVERDUE = "check_in_overdue", _("check-in overdue")
+        TRAJECTORY_COMPLETED = "trajectory_completed", _("trajectory completed")
 
         @property
         def group(self) -> str:
@@ -161,6 +166,8 @@ KIND_GROUPS = {
     Kind.HOURS_CONFIRMED: "confirmations",
     Kind.SESSION_REMINDER: "reminders",
     Kind.SESSION_MESSAGE: "reminders",
+    Kind.CHECK_IN_DUE: "reminders",
+    Kind.CHECK_IN_OVERDUE: "reminders",
     Kind.MATCH_OFFERED: "proposals",
     Kind.OPPORTUNITIES_FOR_YOU: "proposals",
 }
