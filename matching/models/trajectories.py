@@ -164,8 +164,7 @@ class Trajectory(models.Model):
 
     @property
     def guide_name(self) -> str:
-        user = self.guide_user
-        return user.get_short_name() if hasattr(user, "get_short_name") else str(user)
+        return str(self.guide_user)
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
