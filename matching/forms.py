@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import Agency, HelpRequest, IntakeAssessment
+from matching.models import Agency, CheckIn, HelpRequest, IntakeAssessment, SuccessStory
 from mpact.forms import Form, ModelForm
 from mpact.submissions import SubmitOnceMixin
 
@@ -128,3 +128,51 @@ class ReasonForm(Form):
 
 class OutcomeForm(Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- Trajectories -----------------------------------------------------------------------------
+
+GOAL_SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class CheckInForm(Form):
+    """A check-in: the date, how it went, a note, and a score (1-5) for each goal. The rules
+    (not in the future, not before the start) are the service's; it says why it refuses."""
+
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    how_it_went = forms.ChoiceField(
+        label=_("How it went"), choices=CheckIn.HowItWent.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        for goal in self.goals:
+            self.fields[f"goal_{goal.pk}"] = forms.TypedChoiceField(
+                label=goal.label,
+                choices=GOAL_SCORE_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+
+    def scores(self) -> dict[int, int]:
+        return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.goals}
+
+
+class SuccessStoryForm(Form):
+    text = forms.CharField(
+        label=_("The story"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=3000,
+        help_text=_("What changed? What helped? No addresses or other people's names."),
+    )
+    shown_as = forms.ChoiceField(
+        label=_("Shown"), choices=SuccessStory.ShownAs.choices, widget=forms.RadioSelect
+    )
+    consent = forms.BooleanField(
+        label=_("The participant has read this story and agrees that it is published."),
+        required=True,
+    )

@@ -81,3 +81,82 @@ def volunteer_suggestions(user, *, offers: int, suggestions: int):
         ),
         sorted(suggested, key=lambda r: (-r.score, r.pk)),
     )
+
+
+# --- Trajectories -----------------------------------------------------------------------------
+
+# Colours of the progress chart's lines, one per goal (enough contrast on white).
+CHART_COLOURS = ["#1f5fa8", "#b4471b", "#2d7d3a", "#7a3e9d", "#8a6d00", "#0f7b7b", "#a3214f"]
+
+
+def trajectories_of_guide(user, today=None):
+    """A guide's own trajectories, overdue first, with the participant (one query)."""
+    from matching.models import Trajectory
+
+    return (
+        Trajectory.objects.of_guide(user)
+        .select_related("participant")
+        .overdue_first(today)
+    )
+
+
+def trajectory_with_progress(queryset, pk):
+    """One trajectory with its goals, check-ins and their scores (four queries)."""
+    from django.db.models import Prefetch
+
+    from matching.models import CheckIn, TrajectoryGoal
+
+    return (
+        queryset.select_related("participant", "guide_volunteer__user", "guide_staff")
+        .prefetch_related(
+            Prefetch("goals", TrajectoryGoal.objects.select_related("goal")),
+            Prefetch("check_ins", CheckIn.objects.prefetch_related("scores")),
+        )
+        .get(pk=pk)
+    )
+
+
+def progress_chart(trajectory, *, width=480, height=200, pad=30) -> dict:
+    """The scores per goal over time, as coordinates for a small inline SVG: the start, then
+    each check-in, on a 1-5 scale. Reads the prefetched goals and check-ins only."""
+    goals = list(trajectory.goals.all())
+    check_ins = list(trajectory.check_ins.all())
+    moments = [trajectory.starts_on] + [check_in.held_on for check_in in check_ins]
+    step = (width - 2 * pad) / max(len(moments) - 1, 1)
+
+    def y(score):
+        return round(height - pad - (score - 1) * (height - 2 * pad) / 4, 1)
+
+    series = []
+    for number, goal in enumerate(goals):
+        scores = [goal.score] + [
+            next((s.score for s in check_in.scores.all() if s.goal_id == goal.pk), None)
+            for check_in in check_ins
+        ]
+        points = [
+            (round(pad + index * step, 1), y(score))
+            for index, score in enumerate(scores)
+            if score is not None
+        ]
+        series.append(
+            {
+                "label": goal.label,
+                "colour": CHART_COLOURS[number % len(CHART_COLOURS)],
+                "points": " ".join(f"{px},{py}" for px, py in points),
+                "dots": points,
+                "first": scores[0],
+                "last": next((s for s in reversed(scores) if s is not None), None),
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "series": series,
+        "grid": [{"score": n, "y": y(n)} for n in range(1, 6)],
+        "moments": [
+            {"x": round(pad + index * step, 1), "day": day} for index, day in enumerate(moments)
+        ],
+        "left": pad,
+        "right": width - pad,
+        "bottom": height - pad,
+    }

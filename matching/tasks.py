@@ -42,3 +42,11 @@ def send_opportunity_digests() -> int:
     from matching.digests import opportunity_digests_send
 
     return opportunity_digests_send()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def remind_check_ins() -> int:
+    """Daily: remind guides of trajectory check-ins that are due or overdue (each once)."""
+    from matching.trajectories import check_ins_remind
+
+    return check_ins_remind()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching import views
+from matching import trajectory_views, views
 
 app_name = "matching"
 
@@ -19,6 +19,40 @@ urlpatterns = [
     path(
         "vacatures-mail/uit/<str:token>/", views.opportunity_email_off, name="opportunity_email_off"
     ),
+    # Trajectories (issue 14): the guide's own, the participant's through a signed link.
+    path("vrijwilliger/trajecten/", trajectory_views.my_trajectories, name="my_trajectories"),
+    path(
+        "vrijwilliger/trajecten/<int:pk>/",
+        trajectory_views.trajectory_detail,
+        name="trajectory_detail",
+    ),
+    path(
+        "vrijwilliger/trajecten/<int:pk>/gesprekken/nieuw/",
+        trajectory_views.check_in_create,
+        name="check_in_create",
+    ),
+    path(
+        "vrijwilliger/trajecten/<int:pk>/verhalen/nieuw/",
+        trajectory_views.guide_story_create,
+        name="guide_story_create",
+    ),
+    path(
+        "mijn-trajecten/",
+        trajectory_views.my_trajectories_as_participant,
+        name="my_trajectories_as_participant",
+    ),
+    path("trajecten/<str:token>/", trajectory_views.trajectory_status, name="trajectory_status"),
+    path(
+        "trajecten/<str:token>/certificaat/",
+        trajectory_views.trajectory_certificate,
+        name="trajectory_certificate",
+    ),
+    path(
+        "trajecten/<str:token>/verhalen/nieuw/",
+        trajectory_views.participant_story_create,
+        name="participant_story_create",
+    ),
+    path("verhalen/", trajectory_views.story_list, name="story_list"),
     path(
         "beheer/<slug:slug>/hulpvragen/nieuw/",
         views.organisation_help_request,

@@ -188,11 +188,15 @@ THINGS = {
     "voorstellen",  # MatchSuggestion
     "vrijwilligers",  # VolunteerProfile
     "meldingen",  # Notification
+    "trajecten",  # Trajectory
+    "gesprekken",  # CheckIn: a conversation between the participant and their guide
+    "verhalen",  # SuccessStory
 }
 SPACES = {"vrijwilliger", "beheer"}  # whose pages: the volunteer's own, an organisation's own
 OWN_LIST = "mijn"  # mijn-<things>: a logged-in person's own list
 # What someone has one of (vacatures-mail, meldingen/instellingen: how they are reached).
 SINGLE = {"profiel", "mail", "agenda", "privacy", "instellingen"}
+SINGLE |= {"certificaat"}  # a completed trajectory's one certificate
 ACTIONS = {
     "nieuw",
     "aanmelden",
