@@ -93,11 +93,7 @@ def trajectories_of_guide(user, today=None):
     """A guide's own trajectories, overdue first, with the participant (one query)."""
     from matching.models import Trajectory
 
-    return (
-        Trajectory.objects.of_guide(user)
-        .select_related("participant")
-        .overdue_first(today)
-    )
+    return Trajectory.objects.of_guide(user).select_related("participant").overdue_first(today)
 
 
 def trajectory_with_progress(queryset, pk):

@@ -43,7 +43,9 @@ def add_months(day: date, months: int) -> date:
     """The same day `months` later (the month's last day where it is shorter)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 # --- Starting ---------------------------------------------------------------------------------
@@ -81,9 +83,7 @@ def _create(*, participant, guide, kind, by, starts_on, ends_on, goals, suggesti
         else {"guide_staff": guide}
     )
     if not isinstance(guide, VolunteerProfile) and not getattr(guide, "is_staff", False):
-        raise TrajectoryError(
-            _("A guide is a volunteer or a staff member."), code="guide"
-        )
+        raise TrajectoryError(_("A guide is a volunteer or a staff member."), code="guide")
     next_on, overdue_on = Trajectory.planned_after(starts_on)
     with transaction.atomic():
         trajectory = Trajectory.objects.create(

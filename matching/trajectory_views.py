@@ -119,9 +119,7 @@ def _from_token(request, token):
     try:
         return trajectories.trajectory_from_token(token), None
     except trajectories.TrajectoryError as error:
-        return None, render(
-            request, "initiatives/link_invalid.html", {"error": error}, status=400
-        )
+        return None, render(request, "initiatives/link_invalid.html", {"error": error}, status=400)
 
 
 def _participant_page(request, trajectory, token, *, story_form=None, status=200):
@@ -175,9 +173,7 @@ def trajectory_certificate(request, token):
 @require_GET
 def my_trajectories_as_participant(request):
     """A participant with an account: their own trajectories, each with its signed page."""
-    own = Trajectory.objects.filter(participant__user=request.user).select_related(
-        "participant"
-    )
+    own = Trajectory.objects.filter(participant__user=request.user).select_related("participant")
     return render(
         request,
         "matching/my_trajectories.html",

@@ -2,4 +2,10 @@
 (help_requests, with its workflow pages and comparison screen), participants, agencies and
 referrals, and the matching runs and suggestions. Importing them registers them."""
 
-from matching.admin import agencies, help_requests, participants, runs  # noqa: F401
+from matching.admin import (  # noqa: F401
+    agencies,
+    help_requests,
+    participants,
+    runs,
+    trajectories,
+)

@@ -140,12 +140,15 @@ class Trajectory(models.Model):
         verbose_name_plural = _("trajectories")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gt=models.F("starts_on")), name="trajectory_ends_after_start"
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="trajectory_ends_after_start",
+                violation_error_message=_("The planned end must come after the start."),
             ),
             models.CheckConstraint(
                 condition=Q(guide_volunteer__isnull=False, guide_staff__isnull=True)
                 | Q(guide_volunteer__isnull=True, guide_staff__isnull=False),
                 name="trajectory_has_one_guide",
+                violation_error_message=_("Choose one guide: a volunteer or a staff member."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="ended_early") | ~Q(end_reason=""),
@@ -205,10 +208,15 @@ class TrajectoryGoal(models.Model):
         verbose_name = _("goal of a trajectory")
         verbose_name_plural = _("goals of the trajectory")
         constraints = [
-            models.CheckConstraint(condition=SCORES, name="trajectory_goal_score_1_to_5"),
+            models.CheckConstraint(
+                condition=SCORES,
+                name="trajectory_goal_score_1_to_5",
+                violation_error_message=_("A score is from 1 to 5."),
+            ),
             models.CheckConstraint(
                 condition=Q(goal__isnull=False) | ~Q(own_words=""),
                 name="trajectory_goal_chosen_or_own_words",
+                violation_error_message=_("Choose a goal or write it in own words."),
             ),
         ]
 
@@ -265,6 +273,9 @@ class CheckInScore(models.Model):
             models.CheckConstraint(condition=SCORES, name="check_in_score_1_to_5"),
             models.UniqueConstraint(fields=["check_in", "goal"], name="one_score_per_goal"),
         ]
+
+    def __str__(self):
+        return f"{self.goal}: {self.score}"
 
 
 class SuccessStory(models.Model):
