@@ -139,9 +139,9 @@ class TrajectoryAdmin(admin.ModelAdmin):
     def guide(self, obj):
         return obj.guide_name
 
-    @admin.display(description=_("overdue"), boolean=True, ordering="-is_overdue")
+    @admin.display(description=_("check-in overdue"), boolean=True, ordering="-overdue_rank")
     def overdue(self, obj):
-        return bool(getattr(obj, "is_overdue", obj.is_overdue()))
+        return bool(obj.overdue_rank)
 
     @admin.display(description=_("certificate"))
     def certificate(self, obj):

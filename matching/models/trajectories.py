@@ -38,12 +38,12 @@ class TrajectoryQuerySet(models.QuerySet):
         """Overdue ones first (longest overdue on top), then by the next planned check-in."""
         today = today or timezone.localdate()
         return self.annotate(
-            is_overdue=Case(
+            overdue_rank=Case(
                 When(Q(status=Trajectory.Status.RUNNING, overdue_on__lte=today), then=Value(1)),
                 default=Value(0),
                 output_field=models.IntegerField(),
             )
-        ).order_by("-is_overdue", "next_check_in_on", "pk")
+        ).order_by("-overdue_rank", "next_check_in_on", "pk")
 
     def of_guide(self, user):
         """The trajectories a person guides: as a volunteer buddy or as a staff guide."""
