@@ -63,6 +63,14 @@ def _goals_add(trajectory: Trajectory, goals) -> None:
         )
 
 
+def trajectory_goal_add(*, trajectory: Trajectory, goal=None, own_words="", score: int):
+    """One more goal (from the list, or in the participant's own words) with its score now."""
+    if goal is None and not (own_words or "").strip():
+        raise TrajectoryError(_("Choose a goal or write it in own words."), code="goal")
+    _goals_add(trajectory, [(goal, own_words, score)])
+    return trajectory.goals.order_by("-pk").first()
+
+
 def _check_score(score) -> None:
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise TrajectoryError(

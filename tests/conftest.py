@@ -21,6 +21,7 @@ from mpact.factories import (
     OpportunityFactory,
     OpportunitySuggestionFactory,
     OrganisationFactory,
+    ParticipantFactory,
     ReferralFactory,
     ResponseFactory,
     SessionFactory,
@@ -150,7 +151,29 @@ def objects(db, organisation, org_admin, org_plain_member, resident):
         reasons=["spreekt ar (C1)"],
         approved=True,
     )
+    from datetime import timedelta
+
+    from matching import trajectories
+
+    # Trajectories (issue 14): the resident guides one as a buddy; someone else guides the
+    # other; a completed one has a certificate.
+    started = timezone.localdate() - timedelta(days=30)
+    trajectory = trajectories.trajectory_enrol(
+        participant=ParticipantFactory(), guide=resident_profile, by=None, starts_on=started
+    )
+    trajectories.trajectory_goal_add(trajectory=trajectory, own_words="Meer contacten", score=2)
+    other_trajectory = trajectories.trajectory_enrol(
+        participant=ParticipantFactory(), guide=volunteer, by=None, starts_on=started
+    )
+    completed_trajectory = trajectories.trajectory_complete(
+        trajectory=trajectories.trajectory_enrol(
+            participant=ParticipantFactory(), guide=volunteer, by=None, starts_on=started
+        )
+    )
     return {
+        "trajectory": trajectory,
+        "other_trajectory": other_trajectory,
+        "completed_trajectory": completed_trajectory,
         "organisation": organisation,
         "opportunity": opportunity,
         "draft_opportunity": OpportunityFactory(

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from initiatives import services
 from initiatives.models import Invitation, Membership
 from matching import services as services_matching
+from matching import trajectories
 
 # The personas (fixtures in tests/conftest.py): an organisation's administrator and a member
 # who is not one are tried separately; both are members of `objects["organisation"]`.
@@ -322,6 +323,98 @@ TABLE = [
         ADMIN_ONLY,
     ),
     ("admin: match suggestions", "admin:matching_matchsuggestion_changelist", None, ADMIN_ONLY),
+    # Trajectories (issue 14). The guide (here the resident, a volunteer buddy) sees only their
+    # own; the participant through the signed link (or their account); coordinators in the
+    # admin. POST-only actions answer GET with 405.
+    ("my trajectories as a guide", "matching:my_trajectories", None, MEMBERS_ONLY),
+    (
+        "a trajectory's page: only its guide",
+        "matching:trajectory_detail",
+        lambda o: {"pk": o["trajectory"].pk},
+        status(LOGIN, 200, 404, 404, 404),
+    ),
+    (
+        "someone else's trajectory",
+        "matching:trajectory_detail",
+        lambda o: {"pk": o["other_trajectory"].pk},
+        status(LOGIN, 404, 404, 404, 404),
+    ),
+    (
+        "log a check-in (POST only)",
+        "matching:check_in_create",
+        lambda o: {"pk": o["trajectory"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
+    (
+        "the guide writes a success story (POST only)",
+        "matching:guide_story_create",
+        lambda o: {"pk": o["trajectory"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
+    (
+        "my trajectories as a participant",
+        "matching:my_trajectories_as_participant",
+        None,
+        MEMBERS_ONLY,
+    ),
+    (
+        "a participant's trajectory (signed link)",
+        "matching:trajectory_status",
+        lambda o: {"token": trajectories.trajectory_token(o["trajectory"])},
+        ALL_200,
+    ),
+    (
+        "a participant's trajectory with a tampered link",
+        "matching:trajectory_status",
+        lambda o: {"token": trajectories.trajectory_token(o["trajectory"]) + "x"},
+        status(400, 400, 400, 400, 400),
+    ),
+    (
+        "the certificate of a completed trajectory (signed link)",
+        "matching:trajectory_certificate",
+        lambda o: {"token": trajectories.trajectory_token(o["completed_trajectory"])},
+        ALL_200,
+    ),
+    (
+        "no certificate for a trajectory that is not completed",
+        "matching:trajectory_certificate",
+        lambda o: {"token": trajectories.trajectory_token(o["trajectory"])},
+        status(409, 409, 409, 409, 409),
+    ),
+    (
+        "a certificate with a tampered link",
+        "matching:trajectory_certificate",
+        lambda o: {"token": trajectories.trajectory_token(o["completed_trajectory"]) + "x"},
+        status(400, 400, 400, 400, 400),
+    ),
+    (
+        "the participant writes a success story (POST only)",
+        "matching:participant_story_create",
+        lambda o: {"token": trajectories.trajectory_token(o["trajectory"])},
+        status(405, 405, 405, 405, 405),
+    ),
+    ("success stories", "matching:story_list", None, ALL_200),
+    ("admin: trajectories", "admin:matching_trajectory_changelist", None, ADMIN_ONLY),
+    (
+        "admin: a trajectory",
+        "admin:matching_trajectory_change",
+        lambda o: {"object_id": o["trajectory"].pk},
+        ADMIN_ONLY,
+    ),
+    (
+        "admin: print a certificate",
+        "admin:matching_trajectory_certificate",
+        lambda o: {"pk": o["completed_trajectory"].pk},
+        ADMIN_ONLY,
+    ),
+    (
+        "admin: end a trajectory early",
+        "admin:matching_trajectory_end_early",
+        lambda o: {"pk": o["trajectory"].pk},
+        ADMIN_ONLY,
+    ),
+    ("admin: trajectory goals", "admin:matching_goal_changelist", None, ADMIN_ONLY),
+    ("admin: success stories", "admin:matching_successstory_changelist", None, ADMIN_ONLY),
     ("log in", "account_login", None, GUESTS_ONLY),
     ("sign up for an account", "account_signup", None, GUESTS_ONLY),
     ("password reset", "account_reset_password", None, ALL_200),
