@@ -174,7 +174,7 @@ def test_a_paused_trajectory_gets_no_reminders(trajectory):
 
 def test_an_end_before_the_start_is_refused(db, coordinator):
     participant = ParticipantFactory()
-    with pytest.raises(trajectories.TrajectoryError, match="planned end must come after"):
+    with pytest.raises(trajectories.TrajectoryError, match="geplande einde moet na de start"):
         trajectories.trajectory_enrol(
             participant=participant,
             guide=coordinator,
@@ -207,17 +207,17 @@ def test_the_admin_refuses_an_end_before_the_start(coordinator_client):
         },
     )
     assert response.status_code == 200
-    assert "The planned end must come after the start." in response.content.decode()
+    assert "Het geplande einde moet na de start liggen." in response.content.decode()
     assert not Trajectory.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("held_on", "score", "message"),
     [
-        (START + timedelta(days=40), 3, "cannot be in the future"),
-        (START - timedelta(days=1), 3, "before the trajectory started"),
-        (START + timedelta(days=10), 6, "from 1 to 5"),
-        (START + timedelta(days=10), 0, "from 1 to 5"),
+        (START + timedelta(days=40), 3, "niet in de toekomst"),
+        (START - timedelta(days=1), 3, "niet vóór de start"),
+        (START + timedelta(days=10), 6, "van 1 tot en met 5"),
+        (START + timedelta(days=10), 0, "van 1 tot en met 5"),
     ],
 )
 def test_a_bad_check_in_is_refused(trajectory, held_on, score, message):
@@ -241,7 +241,7 @@ def test_the_check_in_form_refuses_a_future_date_and_a_score_out_of_range(trajec
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client.post(url, {"held_on": tomorrow.isoformat(), "how_it_went": "good", **scores})
     assert response.status_code == 400
-    assert "cannot be in the future" in response.content.decode()
+    assert "Een gesprek kan niet in de toekomst liggen." in response.content.decode()
     bad = {key: "9" for key in scores}
     response = client.post(url, {"held_on": START.isoformat(), "how_it_went": "good", **bad})
     assert response.status_code == 400
@@ -254,17 +254,17 @@ def test_scores_out_of_range_are_refused_by_the_database(trajectory):
 
 
 def test_no_certificate_for_a_trajectory_that_is_not_completed(trajectory, client):
-    with pytest.raises(trajectories.TrajectoryError, match="once the trajectory is completed"):
+    with pytest.raises(trajectories.TrajectoryError, match="als het traject is afgerond"):
         trajectories.certificate_pdf(trajectory=trajectory)
     response = client.get(trajectories.certificate_url(trajectory))
     assert response.status_code == 409
-    assert "once the trajectory is completed" in response.content.decode()
+    assert "Een certificaat komt er als het traject is afgerond." in response.content.decode()
     trajectories.trajectory_end_early(trajectory=trajectory, reason="Verhuisd")
     assert client.get(trajectories.certificate_url(trajectory)).status_code == 409
 
 
 def test_ending_early_needs_a_reason(trajectory):
-    with pytest.raises(trajectories.TrajectoryError, match="Say why"):
+    with pytest.raises(trajectories.TrajectoryError, match="waarom het traject eerder stopt"):
         trajectories.trajectory_end_early(trajectory=trajectory, reason="  ")
     trajectory.refresh_from_db()
     assert trajectory.status == Trajectory.Status.RUNNING
@@ -272,7 +272,7 @@ def test_ending_early_needs_a_reason(trajectory):
 
 def test_only_an_accepted_buddy_match_starts_a_trajectory(db):
     suggestion = MatchSuggestionFactory(approved=True)
-    with pytest.raises(trajectories.TrajectoryError, match="accepted"):
+    with pytest.raises(trajectories.TrajectoryError, match="geaccepteerd"):
         trajectories.trajectory_start_from_match(suggestion=suggestion)
     assert not Trajectory.objects.exists()
 
