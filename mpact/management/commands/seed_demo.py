@@ -319,6 +319,7 @@ class Command(BaseCommand):
         organisations = self._organisations(neighbourhoods, accounts["organisation"])
         if Activity.objects.exists() and not add:
             self.stdout.write("Activities exist already; use --add for more.")
+            self._trajectories(accounts["coordinator"], accounts["volunteer"])
             return
         self._activities(
             rng,
@@ -334,6 +335,7 @@ class Command(BaseCommand):
         self._volunteers(rng, volunteers, neighbourhoods, languages, skills, accounts["volunteer"])
         self._help_requests(rng, neighbourhoods, languages, accounts["coordinator"])
         self._match(accounts["coordinator"], accounts["volunteer"])
+        self._trajectories(accounts["coordinator"], accounts["volunteer"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
@@ -714,6 +716,103 @@ class Command(BaseCommand):
             f"Matching: {run.suggestions} suggestions from {run.candidates} candidates; "
             f"{added} more to compare; {offered} request offered to the demo volunteer."
         )
+
+    def _trajectories(self, coordinator, demo_volunteer):
+        """Two trajectories guided by the demo volunteer (issue 14): a running one with a
+        check-in behind it and the next one overdue, and a completed one with an approved
+        success story; the completed one's certificate link is printed. Made once."""
+        from django.conf import settings
+
+        from matching import trajectories
+        from matching.models import Goal, Trajectory
+
+        profile = VolunteerProfile.objects.filter(user=demo_volunteer).first()
+        if profile is None:
+            return
+        mine = Trajectory.objects.filter(guide_volunteer=profile)
+        if not mine.exists():
+            today = timezone.localdate()
+            goals = {goal.name_en: goal for goal in Goal.objects.all()}
+
+            def chosen(*names):
+                return [goals[name] for name in names if name in goals]
+
+            # Running: started ten weeks ago, one check-in after four weeks; the next one
+            # was planned two weeks ago, so it is overdue.
+            running = trajectories.trajectory_enrol(
+                participant=Participant.objects.create(
+                    first_name="Fatima", last_name="El Amrani", created_by=coordinator
+                ),
+                guide=profile,
+                by=coordinator,
+                kind=Trajectory.Kind.BUDDY,
+                starts_on=today - timedelta(weeks=10),
+                goals=[
+                    *[(goal, "", 2) for goal in chosen("More social contacts", "Dutch language")],
+                    (None, "Zelf afspraken maken bij de huisarts", 1),
+                ],
+            )
+            trajectories.check_in_log(
+                trajectory=running,
+                by=demo_volunteer,
+                held_on=running.starts_on + timedelta(weeks=4),
+                how_it_went="good",
+                note="Samen naar het taalcafé geweest.",
+                scores={goal.pk: min(goal.score + 1, 5) for goal in running.goals.all()},
+            )
+            # Completed: six months with a check-in every four weeks, scores going up.
+            started = today - timedelta(weeks=28)
+            done = trajectories.trajectory_enrol(
+                participant=Participant.objects.create(
+                    first_name="Yusuf", last_name="Demir", created_by=coordinator
+                ),
+                guide=profile,
+                by=coordinator,
+                kind=Trajectory.Kind.BUDDY,
+                starts_on=started,
+                goals=[
+                    (goal, "", 1)
+                    for goal in chosen(
+                        "Knowing what you are stuck on",
+                        "Knowing the way to agencies that can help",
+                        "A place in volunteer work",
+                    )
+                ],
+            )
+            for number in range(1, 7):
+                trajectories.check_in_log(
+                    trajectory=done,
+                    by=demo_volunteer,
+                    held_on=started + timedelta(weeks=4 * number),
+                    how_it_went="good" if number > 2 else "mixed",
+                    scores={
+                        goal.pk: min(goal.score + (number + 1) // 2, 5) for goal in done.goals.all()
+                    },
+                )
+            trajectories.trajectory_complete(trajectory=done, by=coordinator)
+            story = trajectories.story_write(
+                trajectory=done,
+                by=demo_volunteer,
+                text=(
+                    "In het begin wist Yusuf niet waar hij moest beginnen met zijn post. Nu "
+                    "weet hij welke instantie waarvoor is, en sinds twee maanden helpt hij "
+                    "zelf mee in de fietsenwerkplaats."
+                ),
+                consent=True,
+                shown_as="first_name",
+            )
+            trajectories.story_approve(story=story, by=coordinator)
+        completed = mine.filter(status=Trajectory.Status.COMPLETED).first()
+        self.stdout.write(
+            f"Trajectories: {mine.count()} guided by the demo volunteer "
+            f"({settings.SITE_URL}/vrijwilliger/trajecten/)."
+        )
+        if completed:
+            self.stdout.write(
+                f"Certificate of {completed.participant.first_name}: "
+                f"{settings.SITE_URL}{trajectories.certificate_url(completed)} "
+                f"(their page: {settings.SITE_URL}{trajectories.trajectory_url(completed)})"
+            )
 
 
 # (title, description, skill slugs, language codes, minimum Dutch level)
