@@ -2,7 +2,6 @@
 (a filter and the default order), their goals and check-ins, the steps (complete, pause,
 resume, end early with a reason), the certificate to print; and success stories to approve."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from matching import trajectories
 from matching.forms import ReasonForm
 from matching.models import CheckIn, Goal, SuccessStory, Trajectory, TrajectoryGoal
+from mpact.forms import ModelForm
 
 
 @admin.register(Goal)
@@ -65,7 +65,7 @@ class CheckInInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
-class TrajectoryForm(forms.ModelForm):
+class TrajectoryForm(ModelForm):
     """Enrolling: the planned end defaults to TRAJECTORY_MONTHS after the start."""
 
     class Meta:
