@@ -345,9 +345,10 @@ class AttendanceForm(Form):
         from initiatives.models import AgeGroup
 
         self.fields["came"].choices = [(signup.pk, signup.name) for signup in signups]
-        self.fields["age_group"].choices = [("", "—"), *AgeGroup.for_audience(
-            session.activity.audience
-        )]
+        self.fields["age_group"].choices = [
+            ("", "—"),
+            *AgeGroup.for_audience(session.activity.audience),
+        ]
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
 
     @property

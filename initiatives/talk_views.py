@@ -55,7 +55,11 @@ def series_form(request, slug, pk):
         else:
             messages.success(
                 request,
-                ngettext("%(count)d session is planned.", "%(count)d sessions are planned.", len(sessions))
+                ngettext(
+                    "%(count)d session is planned.",
+                    "%(count)d sessions are planned.",
+                    len(sessions),
+                )
                 % {"count": len(sessions)},
             )
             return redirect("initiatives:manage_activity_edit", slug=slug, pk=activity.pk)
