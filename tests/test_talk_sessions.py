@@ -395,3 +395,40 @@ def test_figures_page_costs_the_same_queries_for_1_and_50_sessions(client, org_a
             WalkIn.objects.create(session=session, first_name="Yara", age_group="18_26")
         counts.append(_figures_queries(client, activity))
     assert counts[0] == counts[1], counts
+
+
+# --- The admin ---------------------------------------------------------------------------------
+
+
+def test_a_coordinator_plans_a_series_in_the_admin(client, coordinator):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    activity = talk()
+    client.force_login(coordinator)
+    url = reverse("admin:initiatives_activity_changelist")
+    form = {"action": "plan_series", ACTION_CHECKBOX_NAME: [activity.pk]}
+    assert client.post(url, form).status_code == 200  # the form
+    start = timezone.localdate() + timedelta(days=3)
+    series = {
+        "first_start": f"{start:%Y-%m-%d}T10:00",
+        "end_time": "11:00",
+        "every_weeks": "1",
+        "count": "",
+        "until": "",
+        "capacity": "8",
+        "apply": "1",
+    }
+    response = client.post(url, {**form, **series})  # neither count nor until: refused
+    assert response.status_code == 400 and not Session.objects.exists()
+    response = client.post(url, {**form, **series, "count": "6"})
+    assert response.status_code == 302
+    assert activity.sessions.count() == 6
+    assert {s.time() for s in local_starts(activity)} == {time(10, 0)}
+
+
+def test_the_session_admin_shows_its_walk_ins(client, coordinator):
+    session = SessionFactory(activity=talk())
+    WalkIn.objects.create(session=session, first_name="Yara", age_group="18_26")
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:initiatives_session_change", args=[session.pk]))
+    assert page.status_code == 200 and 'value="Yara"' in page.content.decode()
