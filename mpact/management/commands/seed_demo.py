@@ -339,12 +339,15 @@ class Command(BaseCommand):
             organisations,
             accounts["resident"],
         )
-        self._talk_sessions(rng, organisations[0][0], neighbourhoods, organisations[0][1])
         skills = list(Skill.objects.all())
         self._opportunities(rng, opportunities, neighbourhoods, languages, skills, organisations)
         self._volunteers(rng, volunteers, neighbourhoods, languages, skills, accounts["volunteer"])
         self._help_requests(rng, neighbourhoods, languages, accounts["coordinator"])
         self._match(accounts["coordinator"], accounts["volunteer"])
+        # Last, with a random stream of its own, so that the data above stays as it was.
+        self._talk_sessions(
+            random.Random(seed + 14), organisations[0][0], neighbourhoods, organisations[0][1]
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
