@@ -273,6 +273,17 @@ class SessionAdmin(admin.ModelAdmin):
     def waiting(self, obj):
         return obj.waiting_count
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A session's form sent without the walk-in rows (a page opened before they existed,
+        or a script that posts the session alone) leaves the walk-ins as they are."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        data = kwargs.get("data")
+        if isinstance(inline, WalkInInline) and data is not None:
+            if f"{prefix}-TOTAL_FORMS" not in data:
+                data = kwargs["data"] = data.copy()
+                data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        return kwargs
+
     def save_model(self, request, obj, form, change):
         _session_save(self, request, obj)
 
