@@ -34,10 +34,6 @@ OWN_ORG_ONLY = status(LOGIN, 404, 200, 200, 404)
 HOSTS = status(LOGIN, 404, 200, 200, 200)
 
 
-def _figures(o):
-    return {"slug": o["organisation"].slug, "pk": o["activity"].pk}
-
-
 # (label, URL name, how to build its arguments from the `objects` fixture, expected statuses)
 TABLE = [
     ("home", "home", None, ALL_200),
@@ -248,7 +244,12 @@ TABLE = [
         },
         HOSTS,
     ),
-    ("figures of an activity", "initiatives:manage_figures", lambda o: _figures(o), HOSTS),
+    (
+        "figures of an activity",
+        "initiatives:manage_figures",
+        lambda o: {"slug": o["organisation"].slug, "pk": o["activity"].pk},
+        HOSTS,
+    ),
     (
         "figures of another organisation's activity, under this organisation's address",
         "initiatives:manage_figures",
