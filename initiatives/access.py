@@ -17,3 +17,34 @@ def membership_or_404(request, slug, *, admin=False) -> Membership:
     if membership is None or (admin and membership.role != Membership.Role.ADMIN):
         raise Http404
     return membership
+
+
+def is_coordinator(user) -> bool:
+    """Active staff in the coordinators group (or a superuser): they see every organisation's
+    attendance and figures."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    from mpact.users.models import COORDINATORS_GROUP
+
+    return user.groups.filter(name=COORDINATORS_GROUP).exists()
+
+
+def host_organisation_or_404(request, slug):
+    """The organisation `slug` for a host of its activities: a member of it, or a coordinator;
+    404 for anyone else. Returns (organisation, membership or None)."""
+    from django.shortcuts import get_object_or_404
+
+    from initiatives.models import Organisation
+
+    membership = (
+        Membership.objects.select_related("organisation")
+        .filter(user=request.user, organisation__slug=slug)
+        .first()
+    )
+    if membership is not None:
+        return membership.organisation, membership
+    if is_coordinator(request.user):
+        return get_object_or_404(Organisation, slug=slug), None
+    raise Http404

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
@@ -6,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from initiatives import services
-from initiatives.forms import BaseTranslationFormSet, ContentTranslationForm, SessionMessageForm
+from initiatives.forms import (
+    BaseTranslationFormSet,
+    ContentTranslationForm,
+    SeriesForm,
+    SessionMessageForm,
+)
 from initiatives.models import (
     Activity,
     ActivityTranslation,
@@ -19,6 +26,7 @@ from initiatives.models import (
     Response,
     Session,
     SignUp,
+    WalkIn,
     translation_languages,
 )
 from mpact.exports import csv_response
@@ -124,6 +132,59 @@ class ActivityAdmin(TranslationsKeptMixin, admin.ModelAdmin):
     filter_horizontal = ["languages"]
     inlines = [SessionInline, ActivityTranslationInline]
     date_hierarchy = "created_at"
+    actions = ["plan_series"]
+
+    @admin.action(description=_("Plan a series of sessions"))
+    def plan_series(self, request, queryset):
+        """A weekly or two-weekly series for one activity (services.sessions_generate), as the
+        organisation's own pages offer it."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one activity."), level=messages.WARNING)
+            return None
+        activity = queryset.get()
+        form = SeriesForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            data = form.cleaned_data
+            start = data["first_start"]
+            try:
+                sessions = services.sessions_generate(
+                    activity=activity,
+                    first_start=start,
+                    duration=datetime.combine(start.date(), data["end_time"])
+                    - datetime.combine(start.date(), start.time()),
+                    every_weeks=data["every_weeks"],
+                    count=data["count"],
+                    until=data["until"],
+                    capacity=data["capacity"],
+                )
+            except services.TalkError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d session is planned.",
+                        "%(count)d sessions are planned.",
+                        len(sessions),
+                    )
+                    % {"count": len(sessions)},
+                    messages.SUCCESS,
+                )
+                return None
+        return TemplateResponse(
+            request,
+            "admin/initiatives/plan_series.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Plan a series of sessions"),
+                "activity": activity,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+            status=400 if "apply" in request.POST else 200,
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
@@ -173,6 +234,15 @@ class SignUpInline(admin.TabularInline):
         return False  # sign-ups go through the sign-up service, which keeps places right
 
 
+class WalkInInline(admin.TabularInline):
+    """People who came without signing up (the host's attendance register, issue 14)."""
+
+    model = WalkIn
+    extra = 0
+    fields = ["first_name", "age_group", "first_time", "created_at"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "starts_at", "capacity", "confirmed", "waiting", "is_cancelled"]
@@ -181,7 +251,7 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ["activity"]
     readonly_fields = ["seats_taken"]
-    inlines = [SignUpInline]
+    inlines = [SignUpInline, WalkInInline]
     actions = ["export_signups", "send_message"]
 
     def get_queryset(self, request):
@@ -202,6 +272,17 @@ class SessionAdmin(admin.ModelAdmin):
     @admin.display(description=_("waiting list"), ordering="waiting_count")
     def waiting(self, obj):
         return obj.waiting_count
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A session's form sent without the walk-in rows (a page opened before they existed,
+        or a script that posts the session alone) leaves the walk-ins as they are."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        data = kwargs.get("data")
+        if isinstance(inline, WalkInInline) and data is not None:
+            if f"{prefix}-TOTAL_FORMS" not in data:
+                data = kwargs["data"] = data.copy()
+                data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        return kwargs
 
     def save_model(self, request, obj, form, change):
         _session_save(self, request, obj)

@@ -292,3 +292,74 @@ def _translation_formset(parent, model):
 
 ActivityTranslationFormSet = _translation_formset(Activity, ActivityTranslation)
 OpportunityTranslationFormSet = _translation_formset(Opportunity, OpportunityTranslation)
+
+
+# --- Talk sessions: a series, and the attendance register ------------------------------------
+
+
+class SeriesForm(Form):
+    """Plan a series of sessions at once (initiatives.services.sessions_generate)."""
+
+    EVERY = [(1, _("Every week")), (2, _("Every two weeks"))]
+
+    first_start = forms.DateTimeField(
+        label=_("First session: date and start time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    end_time = forms.TimeField(
+        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    every_weeks = forms.TypedChoiceField(
+        label=_("How often"), choices=EVERY, coerce=int, initial=1, widget=forms.RadioSelect
+    )
+    count = forms.IntegerField(
+        label=_("Number of sessions"),
+        required=False,
+        min_value=1,
+        help_text=_("Or leave this empty and give an end date."),
+    )
+    until = forms.DateField(
+        label=_("Until (date)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    capacity = forms.IntegerField(label=_("Capacity per session"), min_value=1, initial=12)
+
+
+class AttendanceForm(Form):
+    """The attendance register of one session: who came among those signed up, and one walk-in
+    (all three walk-in fields left empty adds none)."""
+
+    came = forms.TypedMultipleChoiceField(
+        label=_("Who came"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=60, required=False)
+    age_group = forms.ChoiceField(label=_("Age group"), required=False)
+    first_time = forms.BooleanField(label=_("First time here"), required=False)
+
+    def __init__(self, *args, session, signups, **kwargs):
+        super().__init__(*args, **kwargs)
+        from initiatives.models import AgeGroup
+
+        self.fields["came"].choices = [(signup.pk, signup.name) for signup in signups]
+        self.fields["age_group"].choices = [
+            ("", "—"),
+            *AgeGroup.for_audience(session.activity.audience),
+        ]
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+
+    @property
+    def has_walk_in(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("first_name") or data.get("age_group"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_name") and not data.get("age_group"):
+            self.add_error("age_group", _("Choose an age group."))
+        if data.get("age_group") and not data.get("first_name"):
+            self.add_error("first_name", _("Fill in a first name."))
+        return data

@@ -564,6 +564,46 @@ class SignUp(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
 
+class AgeGroup(models.TextChoices):
+    """The age groups a host notes for a walk-in (no birth date, no account)."""
+
+    UNDER_12 = "under_12", _("under 12")
+    AGE_12_17 = "12_17", _("12-17")
+    AGE_18_26 = "18_26", _("18-26")
+    AGE_27_64 = "27_64", _("27-64")
+    AGE_65_PLUS = "65_plus", _("65+")
+
+    @classmethod
+    def for_audience(cls, audience: str) -> list[tuple[str, str]]:
+        """The groups a session for `audience` offers: the teen groups for teens, the adult
+        groups for adults, all of them for everyone."""
+        values = {
+            Activity.Audience.TEENS: [cls.UNDER_12, cls.AGE_12_17, cls.AGE_18_26],
+            Activity.Audience.ADULTS: [cls.AGE_18_26, cls.AGE_27_64, cls.AGE_65_PLUS],
+        }.get(audience, list(cls))
+        return [(value.value, value.label) for value in values]
+
+
+class WalkIn(models.Model):
+    """Someone who came to a session without signing up, noted by the host in the attendance
+    register: a first name, an age group and whether it was their first time. No account, no
+    contact details."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="walk_ins")
+    first_name = models.CharField(_("first name"), max_length=60)
+    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices)
+    first_time = models.BooleanField(_("first time here"), default=False)
+    created_at = models.DateTimeField(_("noted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("walk-in")
+        verbose_name_plural = _("walk-ins")
+
+    def __str__(self):
+        return f"{self.first_name} – {self.session}"
+
+
 class OpportunityQuerySet(TranslatedQuerySet):
     def public(self):
         """What anyone may see: published opportunities of approved organisations."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from initiatives import manage_views, views
+from initiatives import manage_views, talk_views, views
 
 app_name = "initiatives"
 
@@ -74,5 +74,21 @@ urlpatterns = [
         "beheer/<slug:slug>/activiteiten/<int:activity_pk>/bijeenkomsten/<int:pk>/",
         manage_views.session_form,
         name="manage_session_edit",
+    ),
+    # Talk sessions (issue 14): a series, the attendance register, the figures
+    path(
+        "beheer/<slug:slug>/activiteiten/<int:pk>/reeksen/nieuw/",
+        talk_views.series_form,
+        name="manage_series_create",
+    ),
+    path(
+        "beheer/<slug:slug>/activiteiten/<int:activity_pk>/bijeenkomsten/<int:pk>/aanwezigheid/",
+        talk_views.attendance,
+        name="manage_attendance",
+    ),
+    path(
+        "beheer/<slug:slug>/activiteiten/<int:pk>/cijfers/",
+        talk_views.figures,
+        name="manage_figures",
     ),
 ]

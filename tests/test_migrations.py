@@ -105,11 +105,12 @@ def test_seeded_database_moves_to_core_with_every_row_intact():
     added = columns_added_since(MOVED_TABLES)
     alter(added, add=True)
     try:
-        # Without its closing matching run (that writes MatchRun columns made after the move)
-        # and its trajectories (their tables are made after the move too).
+        # Without its closing matching run (that writes MatchRun columns made after the move),
+        # its trajectories and its talk sessions' walk-ins (tables made after the move too).
         with (
             mock.patch("mpact.management.commands.seed_demo.Command._match"),
             mock.patch("mpact.management.commands.seed_demo.Command._trajectories"),
+            mock.patch("mpact.management.commands.seed_demo.Command._talk_sessions"),
         ):
             call_command("seed_demo", activities=12, opportunities=8, volunteers=30, verbosity=0)
         HoursEntryFactory.create_batch(3)  # the demo logs no hours

@@ -191,12 +191,15 @@ THINGS = {
     "trajecten",  # Trajectory
     "gesprekken",  # CheckIn: a conversation between the participant and their guide
     "verhalen",  # SuccessStory
+    "reeksen",  # a series of sessions, planned at once (no model of its own: Session rows)
 }
 SPACES = {"vrijwilliger", "beheer"}  # whose pages: the volunteer's own, an organisation's own
 OWN_LIST = "mijn"  # mijn-<things>: a logged-in person's own list
 # What someone has one of (vacatures-mail, meldingen/instellingen: how they are reached).
 SINGLE = {"profiel", "mail", "agenda", "privacy", "instellingen"}
 SINGLE |= {"certificaat"}  # a completed trajectory's one certificate
+# A session's attendance register, an activity's figures per month (issue 14).
+SINGLE |= {"aanwezigheid", "cijfers"}
 ACTIONS = {
     "nieuw",
     "aanmelden",

@@ -31,6 +31,9 @@ GUESTS_ONLY = status(200, 302, 302, 302, 302)  # a logged-in person is sent on f
 # An organisation's own pages: every member, administrator or not (only administrators invite
 # and remove members: ORGANISATION_ADMIN_ACTIONS below).
 OWN_ORG_ONLY = status(LOGIN, 404, 200, 200, 404)
+# Hosts of an organisation's activities (issue 14): its members and every coordinator.
+HOSTS = status(LOGIN, 404, 200, 200, 200)
+
 
 # (label, URL name, how to build its arguments from the `objects` fixture, expected statuses)
 TABLE = [
@@ -224,6 +227,46 @@ TABLE = [
             ),
         ]
     ],
+    # Talk sessions (issue 14): planning a series is the organisation's; the attendance
+    # register and the figures are its members' and every coordinator's.
+    (
+        "manage: plan a series",
+        "initiatives:manage_series_create",
+        lambda o: {"slug": o["organisation"].slug, "pk": o["activity"].pk},
+        OWN_ORG_ONLY,
+    ),
+    (
+        "attendance register of a session",
+        "initiatives:manage_attendance",
+        lambda o: {
+            "slug": o["organisation"].slug,
+            "activity_pk": o["activity"].pk,
+            "pk": o["session"].pk,
+        },
+        HOSTS,
+    ),
+    (
+        "figures of an activity",
+        "initiatives:manage_figures",
+        lambda o: {"slug": o["organisation"].slug, "pk": o["activity"].pk},
+        HOSTS,
+    ),
+    (
+        "figures of another organisation's activity, under this organisation's address",
+        "initiatives:manage_figures",
+        lambda o: {"slug": o["organisation"].slug, "pk": o["unapproved_activity"].pk},
+        status(LOGIN, 404, 404, 404, 404),
+    ),
+    (
+        "attendance register of another organisation's session",
+        "initiatives:manage_attendance",
+        lambda o: {
+            "slug": o["unapproved_activity"].organisation.slug,
+            "activity_pk": o["unapproved_activity"].pk,
+            "pk": o["unapproved_session"].pk,
+        },
+        status(LOGIN, 404, 404, 404, 200),
+    ),
     (
         "manage another organisation",
         "initiatives:manage_dashboard",

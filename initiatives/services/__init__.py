@@ -5,7 +5,8 @@ notifications in one transaction. Callers use them through this package
 - signups: signing up for a session, cancelling, the waiting list, reminders;
 - organisations: registration and approval, invitations, members;
 - opportunities: opportunities and the responses to them;
-- hours: hours given for an opportunity or activity, and their confirmation.
+- hours: hours given for an opportunity or activity, and their confirmation;
+- talk: a series of talk sessions planned at once, the host's attendance register.
 """
 
 from initiatives.services.hours import (
@@ -49,16 +50,27 @@ from initiatives.services.signups import (
     signup_status_url,
     signup_token,
 )
+from initiatives.services.talk import (
+    MAX_SERIES_SESSIONS,
+    TalkError,
+    attendance_save,
+    series_starts,
+    sessions_generate,
+    walk_in_add,
+)
 
 __all__ = [
     "CANCEL_SALT",
     "HoursError",
     "INVITATION_MAX_AGE",
     "INVITATION_SALT",
+    "MAX_SERIES_SESSIONS",
     "OrganisationError",
     "ResponseError",
     "SignUpError",
+    "TalkError",
     "VIEW_SALT",
+    "attendance_save",
     "hours_decide",
     "hours_log",
     "hours_subjects",
@@ -73,15 +85,18 @@ __all__ = [
     "organisation_register",
     "response_create",
     "response_decide",
+    "series_starts",
     "session_delete",
     "session_fill_from_waitlist",
     "session_message_send",
     "session_reminders_send",
     "session_save",
+    "sessions_generate",
     "signup_cancel",
     "signup_cancel_url",
     "signup_create",
     "signup_from_token",
     "signup_status_url",
     "signup_token",
+    "walk_in_add",
 ]

@@ -22,7 +22,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
-from initiatives.models import Activity, Membership, Opportunity, Organisation, Session, SignUp
+from initiatives import services as initiatives_services
+from initiatives.models import (
+    Activity,
+    AgeGroup,
+    Membership,
+    Opportunity,
+    Organisation,
+    Session,
+    SignUp,
+    WalkIn,
+)
 from matching.models import Agency, HelpRequest, IntakeAssessment, Participant
 from mpact.core.models import ALL_WEEK, LanguageLevel, Skill
 from mpact.factories import (
@@ -336,6 +346,10 @@ class Command(BaseCommand):
         self._help_requests(rng, neighbourhoods, languages, accounts["coordinator"])
         self._match(accounts["coordinator"], accounts["volunteer"])
         self._trajectories(accounts["coordinator"], accounts["volunteer"])
+        # Last, with a random stream of its own, so that the data above stays as it was.
+        self._talk_sessions(
+            random.Random(seed + 14), organisations[0][0], neighbourhoods, organisations[0][1]
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
@@ -486,6 +500,84 @@ class Command(BaseCommand):
         Session.objects.filter(pk__in=[session.pk for session in full]).update(
             seats_taken=F("capacity")
         )
+
+    def _talk_sessions(self, rng, organisation, neighbourhoods, municipality):
+        """Two talk-session series of the demo organisation (organisatie@example.org's), one
+        for adults and one for teens: eight weekly sessions held, with attendance (sign-ups
+        marked, walk-ins), and eight to come, planned as a series (issue 14)."""
+        hood = next(h for h in neighbourhoods if h.municipality == municipality)
+        today = timezone.localdate()
+        series = [
+            (
+                Activity.Audience.ADULTS,
+                "Praatgroep: samen verder",
+                "Elke week praten we in een kleine groep over wat je bezighoudt. Koffie staat "
+                "klaar; je hoeft je niet aan te melden.",
+                time(19, 0),
+            ),
+            (
+                Activity.Audience.TEENS,
+                "Praatgroep jongeren",
+                "Voor jongeren van 12 tot 18: praten over school, thuis en vrienden, met twee "
+                "begeleiders. Gewoon binnenlopen mag.",
+                time(16, 0),
+            ),
+        ]
+        for audience, title, description, clock in series:
+            activity = ActivityFactory(
+                organisation=organisation,
+                kind=Activity.Kind.TALK_SESSION,
+                audience=audience,
+                title=title,
+                description=description,
+                neighbourhood=hood,
+                address=f"{rng.choice(STREETS[municipality])} 12, {municipality}",
+            )
+            groups = [value for value, _label in AgeGroup.for_audience(audience)]
+            people = [f"{name.lower()}.{audience}@example.org" for name in GUEST_FIRST_NAMES[:8]]
+            for weeks_ago in range(8, 0, -1):
+                day = today - timedelta(weeks=weeks_ago)
+                starts = timezone.make_aware(datetime.combine(day, clock))
+                session = Session.objects.create(
+                    activity=activity,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=1, minutes=30),
+                    capacity=12,
+                )
+                # Sign-ups: a few regulars and some new faces; most came, some did not.
+                signed_up = rng.sample(people, k=rng.randint(3, 6))
+                SignUp.objects.bulk_create(
+                    [
+                        SignUpFactory.build(
+                            session=session,
+                            name=email.split(".")[0].capitalize(),
+                            email=email,
+                            attended=rng.random() < 0.8,
+                        )
+                        for email in signed_up
+                    ]
+                )
+                Session.objects.filter(pk=session.pk).update(seats_taken=len(signed_up))
+                WalkIn.objects.bulk_create(
+                    [
+                        WalkIn(
+                            session=session,
+                            first_name=rng.choice(GUEST_FIRST_NAMES),
+                            age_group=rng.choice(groups),
+                            first_time=rng.random() < 0.4,
+                        )
+                        for _ in range(rng.randint(1, 4))
+                    ]
+                )
+            first = timezone.make_aware(datetime.combine(today + timedelta(days=1), clock))
+            initiatives_services.sessions_generate(
+                activity=activity,
+                first_start=first,
+                duration=timedelta(hours=1, minutes=30),
+                every_weeks=1 if audience == Activity.Audience.ADULTS else 2,
+                count=8,
+                capacity=12,
+            )
 
     def _opportunities(self, rng, count, neighbourhoods, languages, skills, organisations):
         by_slug = {skill.slug: skill for skill in skills}
