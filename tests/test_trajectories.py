@@ -2,6 +2,7 @@
 forward by passing `now=` (as the other reminder tasks are tested); bad input refused with
 nothing saved; the pages from the outside; the lists' queries for 1 and 50 trajectories."""
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
@@ -159,6 +160,37 @@ def test_from_accepted_match_to_certificate(trajectory, accepted_match, client, 
     client.force_login(coordinator)
     printed = client.get(reverse("admin:matching_trajectory_certificate", args=[trajectory.pk]))
     assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("first_name", "last_name", "goal"),
+    [
+        ("Олена", "Коваленко", "Знайти роботу"),  # Ukrainian: Cyrillic letters
+        ("أحمد", "الحسن", "أن أقرأ رسائلي بنفسي"),  # Arabic: joined letters, right to left
+    ],
+)
+def test_the_certificate_prints_every_script(db, coordinator, first_name, last_name, goal):
+    participant = ParticipantFactory(first_name=first_name, last_name=last_name)
+    trajectory = trajectories.trajectory_enrol(
+        participant=participant,
+        guide=coordinator,
+        by=coordinator,
+        starts_on=START,
+        goals=[(None, goal, 2)],
+    )
+    trajectories.trajectory_complete(trajectory=trajectory, by=coordinator, now=at(START, 12))
+    trajectory.refresh_from_db()
+    pdf = trajectories.certificate_pdf(trajectory=trajectory, language="nl")
+    # The embedded font has the letters (Helvetica would print boxes); pypdf reads Arabic back
+    # in its shaped presentation forms, which NFKC turns into the letters typed.
+    text = unicodedata.normalize("NFKC", pdf_text(pdf))
+    assert f"{first_name} {last_name}" in text
+    assert goal in text
+    assert "Certificaat" in text and "2 maart 2026" in text
+    fonts = PdfReader(BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    # Only the embedded fonts (a subset: "AAAAAA+DejaVuSans"), no Helvetica.
+    names = {font.get_object()["/BaseFont"].split("+")[-1] for font in fonts}
+    assert names == {"DejaVuSans", "DejaVuSans-Bold"}
 
 
 def test_a_paused_trajectory_gets_no_reminders(trajectory):
