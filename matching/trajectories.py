@@ -331,13 +331,17 @@ def trajectory_resume(*, trajectory: Trajectory, by=None, now=None) -> Trajector
     )
 
 
+# The statuses a trajectory can end early from (the admin offers the step only then).
+ENDS_EARLY_FROM = (Status.RUNNING, Status.PAUSED)
+
+
 def trajectory_end_early(*, trajectory: Trajectory, by=None, reason: str, now=None) -> Trajectory:
     reason = (reason or "").strip()
     if not reason:
         raise TrajectoryError(_("Say why the trajectory ends early."), code="reason")
     return _move(
         trajectory,
-        from_statuses=[Status.RUNNING, Status.PAUSED],
+        from_statuses=ENDS_EARLY_FROM,
         to=Status.ENDED_EARLY,
         end_reason=reason[:300],
         ended_at=now or timezone.now(),

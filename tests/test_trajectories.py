@@ -243,6 +243,31 @@ def test_the_admin_refuses_an_end_before_the_start(coordinator_client):
     assert not Trajectory.objects.exists()
 
 
+def test_the_admin_change_page_links_to_ending_early_while_it_runs(trajectory, coordinator_client):
+    change = reverse("admin:matching_trajectory_change", args=[trajectory.pk])
+    end_early = reverse("admin:matching_trajectory_end_early", args=[trajectory.pk])
+    link = f'<a href="{end_early}">Het traject eerder beëindigen</a>'
+    assert link in coordinator_client.get(change).content.decode()
+    trajectories.trajectory_pause(trajectory=trajectory)
+    assert link in coordinator_client.get(change).content.decode()
+
+    # The link leads to the form; with a reason the trajectory ends, and the link is gone.
+    assert coordinator_client.get(end_early).status_code == 200
+    response = coordinator_client.post(end_early, {"reason": "Verhuisd naar een andere stad"})
+    assert response.status_code == 302 and response["Location"] == change
+    trajectory.refresh_from_db()
+    assert trajectory.status == Trajectory.Status.ENDED_EARLY
+    page = coordinator_client.get(change).content.decode()
+    assert end_early not in page
+
+
+def test_no_end_early_link_on_a_completed_trajectory(trajectory, coordinator, coordinator_client):
+    trajectories.trajectory_complete(trajectory=trajectory, by=coordinator)
+    change = reverse("admin:matching_trajectory_change", args=[trajectory.pk])
+    end_early = reverse("admin:matching_trajectory_end_early", args=[trajectory.pk])
+    assert end_early not in coordinator_client.get(change).content.decode()
+
+
 @pytest.mark.parametrize(
     ("held_on", "score", "message"),
     [

@@ -244,10 +244,13 @@ class TrajectoryAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The change form's object tools link to the end-early page while the trajectory is
+        # running or paused (templates/admin/matching/trajectory/change_form.html).
         extra_context = extra_context or {}
         extra_context["end_early_url"] = reverse(
             "admin:matching_trajectory_end_early", args=[object_id]
         )
+        extra_context["ends_early_from"] = trajectories.ENDS_EARLY_FROM
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _step(self, request, queryset, step, done):
