@@ -864,7 +864,10 @@ def test_manage_activity_forms_are_accessible(admin_page, volunteering, axe):
     axe(page)
     page.goto(f"{MANAGE_URL}activiteiten/{volunteering.activity.pk}/")
     expect(page.locator("input[name=title]")).to_have_value(volunteering.activity.title)
-    expect(page.locator("main ul li a[href*='/bijeenkomsten/']")).to_have_count(2)
+    # Each session: a link to edit it and one to its attendance register (issue 14).
+    sessions = page.locator("main ul li a[href*='/bijeenkomsten/']:not([href*='aanwezigheid'])")
+    expect(sessions).to_have_count(2)
+    expect(page.locator("main ul li a[href*='/aanwezigheid/']")).to_have_count(2)
     axe(page)
 
 
