@@ -328,6 +328,8 @@ def test_failed_send_is_recorded_released_and_delivered_later(worker, task_log):
         Notification.objects.filter(pk=pk).update(next_attempt_at=timezone.now())
         sweep_undelivered.delay()
         assert wait_for_mail(), "the notification was not delivered after the failure"
+        # The e-mail is in the outbox a moment before the worker records it as sent.
+        assert wait_for(lambda: Notification.objects.filter(pk=pk, sent_at__isnull=False).exists())
 
     assert len(sends) == 2
     assert len(mail.outbox) == 1
