@@ -380,6 +380,8 @@ def alternatives_suggest(
     reasons."""
     now = timezone.now()
     needs = [n for n in _request_needs(now) if n.id == (REQUEST, help_request.pk)]
+    if not needs:
+        return []
     taken = set(
         MatchSuggestion.objects.filter(
             help_request=help_request, status__in=MatchSuggestion.ACTIVE
@@ -390,8 +392,6 @@ def alternatives_suggest(
         for v in _volunteers(timezone.localdate())
         if v.id not in taken and (among is None or v.id in among)
     ]
-    if not needs:
-        return []
     extra = engine.candidates_exhaustive(volunteers, needs, top_k=count)
     reasons = _reasons(extra, volunteers, needs)
     return MatchSuggestion.objects.bulk_create(_suggestion(c, run, reasons) for c in extra)

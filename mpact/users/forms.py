@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from mpact.forms import ModelForm, guarded
-from mpact.users.models import Channel, User
+from mpact.users.models import REACH_FIELDS, Channel, User
 
 LoginForm = guarded(account.LoginForm)
 SignupForm = guarded(account.SignupForm)
@@ -47,7 +47,7 @@ class ContactSettingsForm(ModelForm):
 
     class Meta:
         model = User
-        fields = ["phone", "reach_confirmations_by", "reach_reminders_by", "reach_proposals_by"]
+        fields = ["phone", *REACH_FIELDS]
         help_texts = {
             "phone": _("For text messages. For example 06 12345678, or +963 … from abroad."),
             "reach_confirmations_by": _(
@@ -72,8 +72,7 @@ class ContactSettingsForm(ModelForm):
     def clean(self):
         cleaned = super().clean()
         wants_texts = any(
-            cleaned.get(name) in (Channel.TEXT, Channel.BOTH)
-            for name in ("reach_confirmations_by", "reach_reminders_by", "reach_proposals_by")
+            cleaned.get(name) in (Channel.TEXT, Channel.BOTH) for name in REACH_FIELDS
         )
         if wants_texts and cleaned.get("texts_on") and not cleaned.get("phone"):
             if "phone" not in self.errors:

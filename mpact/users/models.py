@@ -17,6 +17,11 @@ class Channel(models.TextChoices):
     BOTH = "both", _("e-mail and text message")
 
 
+# The groups of messages a person chooses a channel for, each in a field reach_<group>_by
+# (which kinds belong to which group: Notification.Kind.group).
+REACH_FIELDS = ("reach_confirmations_by", "reach_reminders_by", "reach_proposals_by")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

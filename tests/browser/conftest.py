@@ -466,3 +466,93 @@ def catalogue(transactional_db):
         sessions=sessions,
         activity_count=6,
     )
+
+
+# --- Walks over many pages, reporting every problem at once ------------------------------
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.1 A/AA violations on the page, without failing (axe_run fails at the
+    first page; the walks over many pages report all of them at once)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        loaded = page.evaluate(f"{_axe_source()}\n;typeof window.axe")
+        assert loaded == "object", "axe-core did not load"
+    result = page.evaluate(
+        """async (tags) => await axe.run(document, {
+              runOnly: {type: 'tag', values: tags},
+              resultTypes: ['violations'],
+           })""",
+        AXE_TAGS,
+    )
+    return result["violations"]
+
+
+# What makes a page wider than a phone: the deepest elements sticking out on either side (in a
+# right-to-left page what sticks out at the left cannot even be scrolled to). Measured against
+# the layout width (clientWidth): under mobile emulation window.innerWidth grows with the
+# content, so that comparing scrollWidth with it would never find anything. Elements inside a
+# scrolling or clipping box (a wide table's .table-wrap) and elements wholly outside the window
+# on purpose (the skip link until it has focus) do not count.
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  const sticksOut = (element) => {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) return false;
+    return (box.left < -1 && box.right > 0) || (box.right > width + 1 && box.left < width);
+  };
+  const clipped = (element) => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    if (!sticksOut(element) || clipped(element)) continue;
+    const clips = getComputedStyle(element).overflowX !== 'visible';
+    if (!clips && [...element.children].some(sticksOut)) continue;  // a child says more
+    const box = element.getBoundingClientRect();
+    const classes = typeof element.className === 'string' && element.className.trim()
+      ? '.' + element.className.trim().split(/\\s+/).join('.') : '';
+    const text = (element.textContent || '').trim().slice(0, 40);
+    out.push(`${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}${classes}`
+      + ` [${Math.round(box.left)}..${Math.round(box.right)}] "${text}"`);
+  }
+  if (scrollWidth <= width + 1 && !out.length) return null;
+  return {scrollWidth, width, out: out.slice(0, 6)};
+}"""
+
+
+def overflow(page):
+    """None, or a description of what scrolls sideways."""
+    found = page.evaluate(OVERFLOW_JS)
+    if found is None:
+        return None
+    return (
+        f"wider than the phone: {found['scrollWidth']}px of content in a {found['width']}px"
+        f" window; sticking out: {'; '.join(found['out']) or '?'}"
+    )
+
+
+def page_problems(page, where: str, *, phone: bool) -> list[str]:
+    """What is wrong with the page as it is now, for a walk that reports every page at once:
+    axe's violations, and on a phone what makes it scroll sideways."""
+    problems = []
+    if violations := axe_violations(page):
+        problems.append(f"{where}: {_describe_violations(page.url, violations)}")
+    if phone and (scrolls := overflow(page)):
+        problems.append(f"{where}: {scrolls}")
+    return problems
+
+
+def context_problems(context, where: str, errors: list) -> list[str]:
+    """What went wrong over a walk in one browser context: Content Security Policy violations
+    and JavaScript errors (`errors`, collected from the pages' pageerror events)."""
+    problems = []
+    csp_violations(context).settle()
+    if csp_violations(context):
+        problems.append(f"{where}: {csp_violations(context).describe()}")
+    if errors:
+        problems.append(f"{where}: JavaScript errors: {errors}")
+    return problems

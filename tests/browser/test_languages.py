@@ -17,13 +17,11 @@ from playwright.sync_api import expect
 
 from mpact.factories import OpportunityFactory, SkillFactory
 from tests.browser.conftest import (
-    AXE_TAGS,
     DESKTOP,
     PHONE,
-    _axe_source,
-    _describe_violations,
     _new_context,
-    csp_violations,
+    context_problems,
+    page_problems,
 )
 
 pytestmark = pytest.mark.browser
@@ -60,70 +58,6 @@ def switch_language(page, code, *, keyboard=False):
         else:
             button.click()
     expect(page.locator("html")).to_have_attribute("lang", code)
-
-
-def axe_violations(page):
-    """axe-core's WCAG 2.1 A/AA violations on the page, without failing (conftest.axe_run
-    fails at the first page; the language matrix reports all pages at once)."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        loaded = page.evaluate(f"{_axe_source()}\n;typeof window.axe")
-        assert loaded == "object", "axe-core did not load"
-    result = page.evaluate(
-        """async (tags) => await axe.run(document, {
-              runOnly: {type: 'tag', values: tags},
-              resultTypes: ['violations'],
-           })""",
-        AXE_TAGS,
-    )
-    return result["violations"]
-
-
-# What makes a page wider than a phone: the deepest elements sticking out on either side (in a
-# right-to-left page what sticks out at the left cannot even be scrolled to). Measured against
-# the layout width (clientWidth): under mobile emulation window.innerWidth grows with the
-# content, so that comparing scrollWidth with it would never find anything. Elements inside a
-# scrolling or clipping box (a wide table's .table-wrap) and elements wholly outside the window
-# on purpose (the skip link until it has focus) do not count.
-OVERFLOW_JS = """() => {
-  const width = document.documentElement.clientWidth;
-  const scrollWidth = document.documentElement.scrollWidth;
-  const sticksOut = (element) => {
-    const box = element.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) return false;
-    return (box.left < -1 && box.right > 0) || (box.right > width + 1 && box.left < width);
-  };
-  const clipped = (element) => {
-    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
-      if (getComputedStyle(up).overflowX !== 'visible') return true;
-    }
-    return false;
-  };
-  const out = [];
-  for (const element of document.body.querySelectorAll('*')) {
-    if (!sticksOut(element) || clipped(element)) continue;
-    const clips = getComputedStyle(element).overflowX !== 'visible';
-    if (!clips && [...element.children].some(sticksOut)) continue;  // a child says more
-    const box = element.getBoundingClientRect();
-    const classes = typeof element.className === 'string' && element.className.trim()
-      ? '.' + element.className.trim().split(/\\s+/).join('.') : '';
-    const text = (element.textContent || '').trim().slice(0, 40);
-    out.push(`${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}${classes}`
-      + ` [${Math.round(box.left)}..${Math.round(box.right)}] "${text}"`);
-  }
-  if (scrollWidth <= width + 1 && !out.length) return null;
-  return {scrollWidth, width, out: out.slice(0, 6)};
-}"""
-
-
-def overflow(page):
-    """None, or a description of what scrolls sideways."""
-    found = page.evaluate(OVERFLOW_JS)
-    if found is None:
-        return None
-    return (
-        f"wider than the phone: {found['scrollWidth']}px of content in a {found['width']}px"
-        f" window; sticking out: {'; '.join(found['out']) or '?'}"
-    )
 
 
 def fill_guest_form(page, *, name, email):
@@ -286,16 +220,8 @@ def test_every_public_page_is_accessible_and_fits_a_phone(browser, live_server, 
                 expected_direction = "rtl" if translation.get_language_info(code)["bidi"] else "ltr"
                 if (lang, direction) != (code, expected_direction):
                     problems.append(f"{where}: <html lang={lang} dir={direction}>")
-                violations = axe_violations(page)
-                if violations:
-                    problems.append(f"{where}: {_describe_violations(page.url, violations)}")
-                if phone and (scrolls := overflow(page)):
-                    problems.append(f"{where}: {scrolls}")
-            csp_violations(context).settle()
-            if csp_violations(context):
-                problems.append(f"{code} {size_name}: {csp_violations(context).describe()}")
-            if errors:
-                problems.append(f"{code} {size_name}: JavaScript errors: {errors}")
+                problems += page_problems(page, where, phone=phone)
+            problems += context_problems(context, f"{code} {size_name}", errors)
         finally:
             context.close()
     assert not problems, "\n".join(problems)

@@ -35,11 +35,11 @@ from mpact.notifications.models import Notification
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
-    _describe_violations,
     _new_context,
-    csp_violations,
+    context_problems,
+    page_problems,
 )
-from tests.browser.test_languages import LANGUAGE_CODES, axe_violations, overflow
+from tests.browser.test_languages import LANGUAGE_CODES
 from tests.browser.test_volunteer_journey import log_in_quietly
 
 pytestmark = pytest.mark.browser
@@ -205,16 +205,8 @@ def test_every_logged_in_page_is_accessible_and_fits_a_phone(browser, live_serve
                 )
                 if (lang, direction) != expected:
                     problems.append(f"{where}: <html lang={lang} dir={direction}>")
-                violations = axe_violations(page)
-                if violations:
-                    problems.append(f"{where}: {_describe_violations(page.url, violations)}")
-                if phone and (scrolls := overflow(page)):
-                    problems.append(f"{where}: {scrolls}")
-            csp_violations(context).settle()
-            if csp_violations(context):
-                problems.append(f"{code} {size_name}: {csp_violations(context).describe()}")
-            if errors:
-                problems.append(f"{code} {size_name}: JavaScript errors: {errors}")
+                problems += page_problems(page, where, phone=phone)
+            problems += context_problems(context, f"{code} {size_name}", errors)
         finally:
             context.close()
     assert not problems, "\n".join(problems)

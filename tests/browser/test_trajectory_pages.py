@@ -18,11 +18,10 @@ from mpact.factories import ParticipantFactory, UserFactory, VolunteerProfileFac
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
-    _describe_violations,
     _new_context,
-    csp_violations,
+    context_problems,
+    page_problems,
 )
-from tests.browser.test_languages import axe_violations, overflow
 from tests.browser.test_volunteer_journey import log_in_quietly
 
 pytestmark = pytest.mark.browser
@@ -163,16 +162,8 @@ def test_trajectory_pages_are_accessible_and_fit_a_phone(
                         problems.append(f"{where}: no check-in form")
                 shot = f"trajectory-{code}-{size_name}-{name.replace(' ', '-')}.png"
                 page.screenshot(path=str(shots_dir / shot.replace("'", "")), full_page=True)
-                violations = axe_violations(page)
-                if violations:
-                    problems.append(f"{where}: {_describe_violations(page.url, violations)}")
-                if phone and (scrolls := overflow(page)):
-                    problems.append(f"{where}: {scrolls}")
-            csp_violations(context).settle()
-            if csp_violations(context):
-                problems.append(f"{code} {size_name}: {csp_violations(context).describe()}")
-            if errors:
-                problems.append(f"{code} {size_name}: JavaScript errors: {errors}")
+                problems += page_problems(page, where, phone=phone)
+            problems += context_problems(context, f"{code} {size_name}", errors)
         finally:
             context.close()
     assert not problems, "\n".join(problems)
