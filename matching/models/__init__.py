@@ -14,6 +14,7 @@ from matching.models.casework import (
     transitions_of,
 )
 from matching.models.runs import MatchRun, MatchSuggestion
+from matching.models.support import SupportMatch
 from matching.models.trajectories import (
     CheckIn,
     CheckInScore,
@@ -39,6 +40,7 @@ __all__ = [
     "RequestNote",
     "StatusChange",
     "SuccessStory",
+    "SupportMatch",
     "Trajectory",
     "TrajectoryGoal",
     "transitions_of",

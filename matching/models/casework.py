@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mpact.core.models import LanguageLevel
+from mpact.core.workflow import transitions_of
 
 
 class Agency(models.Model):
@@ -147,13 +148,6 @@ class ParticipantView(models.Model):
 
     def __str__(self):
         return f"{self.viewer} – {self.viewed_at:%Y-%m-%d %H:%M}"
-
-
-def transitions_of(steps: dict, statuses) -> dict:
-    """{status: the statuses it may move to} from a table of steps {name: (sources, to)}."""
-    return {
-        status: {to for sources, to in steps.values() if status in sources} for status in statuses
-    }
 
 
 class HelpRequestQuerySet(models.QuerySet):

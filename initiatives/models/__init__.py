@@ -918,3 +918,17 @@ class HoursEntry(models.Model):
     @property
     def subject(self):
         return self.opportunity or self.activity
+
+
+# Residents' initiatives and organisations' offers (issue 15), in their own module.
+from initiatives.models.support import (  # noqa: E402
+    ALL_WEEKDAYS,
+    WEEKDAY_NAMES,
+    Initiative,
+    InitiativeMessage,
+    InitiativeNeed,
+    Offer,
+    RoomBooking,
+    Support,
+    weekday_bit,
+)
