@@ -50,3 +50,13 @@ def remind_check_ins() -> int:
     from matching.trajectories import check_ins_remind
 
     return check_ins_remind()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def suggest_support() -> int:
+    """Hourly: pair initiatives' needs and goods requests with open offers, and end the
+    pairings that can no longer happen (an approval or a posted offer does this at once
+    for itself; this catches up on dates passing and on anything missed)."""
+    from matching.support import support_suggest
+
+    return support_suggest()

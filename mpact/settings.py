@@ -384,6 +384,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.remind_referral_follow_ups",
         "schedule": crontab(hour=8, minute=5),
     },
+    "suggest-support": {
+        "task": "matching.tasks.suggest_support",
+        "schedule": crontab(minute=20),
+    },
     "remind-trajectory-check-ins": {
         "task": "matching.tasks.remind_check_ins",
         "schedule": crontab(hour=8, minute=10),

@@ -63,6 +63,13 @@ STORED_VALUES = {
     "check_in_due",
     "check_in_overdue",
     "trajectory_completed",
+    "initiative_submitted",
+    "initiative_approved",
+    "initiative_changes_asked",
+    "initiative_declined",
+    "support_asked",
+    "support_agreed",
+    "support_declined",
 }
 
 

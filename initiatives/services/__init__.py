@@ -6,7 +6,8 @@ notifications in one transaction. Callers use them through this package
 - organisations: registration and approval, invitations, members;
 - opportunities: opportunities and the responses to them;
 - hours: hours given for an opportunity or activity, and their confirmation;
-- talk: a series of talk sessions planned at once, the host's attendance register.
+- talk: a series of talk sessions planned at once, the host's attendance register;
+- support: residents' initiatives and their review, organisations' offers.
 """
 
 from initiatives.services.hours import (
@@ -50,6 +51,18 @@ from initiatives.services.signups import (
     signup_status_url,
     signup_token,
 )
+from initiatives.services.support import (
+    SupportError,
+    initiative_message,
+    initiative_propose,
+    initiative_review,
+    initiative_update,
+    initiative_withdraw,
+    offer_close,
+    offer_reopen,
+    offer_save,
+    support_changed,
+)
 from initiatives.services.talk import (
     MAX_SERIES_SESSIONS,
     TalkError,
@@ -68,6 +81,7 @@ __all__ = [
     "OrganisationError",
     "ResponseError",
     "SignUpError",
+    "SupportError",
     "TalkError",
     "VIEW_SALT",
     "attendance_save",
@@ -75,10 +89,18 @@ __all__ = [
     "hours_log",
     "hours_subjects",
     "hours_table",
+    "initiative_message",
+    "initiative_propose",
+    "initiative_review",
+    "initiative_update",
+    "initiative_withdraw",
     "invitation_accept",
     "invitation_create",
     "invitation_from_token",
     "membership_remove",
+    "offer_close",
+    "offer_reopen",
+    "offer_save",
     "opportunity_duplicate",
     "opportunity_set_status",
     "organisation_approve",
@@ -98,5 +120,6 @@ __all__ = [
     "signup_from_token",
     "signup_status_url",
     "signup_token",
+    "support_changed",
     "walk_in_add",
 ]

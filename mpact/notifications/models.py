@@ -95,6 +95,15 @@ class Notification(Delivery):
         CHECK_IN_DUE = "check_in_due", _("check-in due")
         CHECK_IN_OVERDUE = "check_in_overdue", _("check-in overdue")
         TRAJECTORY_COMPLETED = "trajectory_completed", _("trajectory completed")
+        # Residents' initiatives and organisations' offers (initiatives/services/support.py,
+        # matching/support.py)
+        INITIATIVE_SUBMITTED = "initiative_submitted", _("initiative to review")
+        INITIATIVE_APPROVED = "initiative_approved", _("initiative approved")
+        INITIATIVE_CHANGES_ASKED = "initiative_changes_asked", _("changes asked to an initiative")
+        INITIATIVE_DECLINED = "initiative_declined", _("initiative declined")
+        SUPPORT_ASKED = "support_asked", _("support asked or offered")
+        SUPPORT_AGREED = "support_agreed", _("support agreed")
+        SUPPORT_DECLINED = "support_declined", _("support declined")
 
         @property
         def group(self) -> str:
@@ -168,6 +177,9 @@ KIND_GROUPS = {
     Kind.SESSION_MESSAGE: "reminders",
     Kind.CHECK_IN_DUE: "reminders",
     Kind.CHECK_IN_OVERDUE: "reminders",
+    Kind.INITIATIVE_APPROVED: "confirmations",
+    Kind.INITIATIVE_CHANGES_ASKED: "confirmations",
+    Kind.INITIATIVE_DECLINED: "confirmations",
     Kind.MATCH_OFFERED: "proposals",
     Kind.OPPORTUNITIES_FOR_YOU: "proposals",
 }
