@@ -445,3 +445,6 @@ class HoursEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     list_select_related = ["volunteer", "organisation"]
     raw_id_fields = ["volunteer", "opportunity", "activity", "decided_by"]
+
+# Residents' initiatives and organisations' offers (issue 15).
+from initiatives import support_admin  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from initiatives import manage_views, talk_views, views
+from initiatives import manage_views, support_views, talk_views, views
 
 app_name = "initiatives"
 
@@ -17,6 +17,25 @@ urlpatterns = [
     path("organisaties/aanmelden/", views.organisation_register, name="organisation_register"),
     path("organisaties/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("uitnodigingen/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # Residents' initiatives and organisations' offers (issue 15); an initiative's own page,
+    # the proposer's list and an organisation's offers are matching's (they show pairings).
+    path("initiatieven/", support_views.initiative_list, name="initiative_list"),
+    path("initiatieven/nieuw/", support_views.initiative_create, name="initiative_create"),
+    path(
+        "initiatieven/<int:pk>/wijzigen/", support_views.initiative_edit, name="initiative_edit"
+    ),
+    path(
+        "initiatieven/<int:pk>/intrekken/",
+        support_views.initiative_withdraw,
+        name="initiative_withdraw",
+    ),
+    path(
+        "initiatieven/<int:pk>/berichten/nieuw/",
+        support_views.initiative_message,
+        name="initiative_message",
+    ),
+    path("aanbod/", support_views.offer_list, name="offer_list"),
+    path("aanbod/<int:pk>/", support_views.offer_detail, name="offer_detail"),
     # An organisation's own pages
     path("beheer/<slug:slug>/", manage_views.dashboard, name="manage_dashboard"),
     path(
@@ -74,6 +93,21 @@ urlpatterns = [
         "beheer/<slug:slug>/activiteiten/<int:activity_pk>/bijeenkomsten/<int:pk>/",
         manage_views.session_form,
         name="manage_session_edit",
+    ),
+    path(
+        "beheer/<slug:slug>/aanbod/nieuw/",
+        support_views.manage_offer_form,
+        name="manage_offer_create",
+    ),
+    path(
+        "beheer/<slug:slug>/aanbod/<int:pk>/",
+        support_views.manage_offer_form,
+        name="manage_offer_edit",
+    ),
+    path(
+        "beheer/<slug:slug>/aanbod/<int:pk>/status/",
+        support_views.manage_offer_status,
+        name="manage_offer_status",
     ),
     # Talk sessions (issue 14): a series, the attendance register, the figures
     path(

@@ -278,7 +278,7 @@ def _refusal(match: SupportMatch, today) -> str | None:
 def _notify_need_side(match, *, kind, subject, body, params):
     if match.need_id:
         recipients = [match.need.initiative.proposer]
-        link = reverse("initiatives:initiative_detail", args=[match.need.initiative_id])
+        link = reverse("matching:initiative_detail", args=[match.need.initiative_id])
     else:
         request = match.help_request
         recipients = (
@@ -302,7 +302,7 @@ def _notify_offer_side(match, *, kind, subject, body, params):
         subject=subject,
         body=body,
         params=params,
-        link=reverse("initiatives:manage_offers", args=[match.offer.organisation.slug]),
+        link=reverse("matching:manage_offers", args=[match.offer.organisation.slug]),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching import trajectory_views, views
+from matching import support_views, trajectory_views, views
 
 app_name = "matching"
 
@@ -58,4 +58,16 @@ urlpatterns = [
         views.organisation_help_request,
         name="organisation_help_request",
     ),
+    # Demand meets supply (issue 15)
+    path("initiatieven/<int:pk>/", support_views.initiative_detail, name="initiative_detail"),
+    path(
+        "initiatieven/<int:pk>/aanbieden/", support_views.support_offer, name="support_offer"
+    ),
+    path("mijn-initiatieven/", support_views.my_initiatives, name="my_initiatives"),
+    path("aanbod/<int:pk>/aanvragen/", support_views.support_ask, name="support_ask"),
+    path("beheer/<slug:slug>/aanbod/", support_views.manage_offers, name="manage_offers"),
+    path(
+        "koppelingen/<int:pk>/accepteren/", support_views.support_accept, name="support_accept"
+    ),
+    path("koppelingen/<int:pk>/afwijzen/", support_views.support_decline, name="support_decline"),
 ]

@@ -33,8 +33,11 @@ from initiatives.models import (
     Activity,
     ActivityTranslation,
     HoursEntry,
+    Initiative,
+    InitiativeNeed,
     Invitation,
     Membership,
+    Offer,
     Opportunity,
     OpportunityTranslation,
     Organisation,
@@ -51,6 +54,7 @@ from matching.models import (
     Participant,
     Referral,
     StatusChange,
+    SupportMatch,
 )
 from mpact.core.models import Language, LanguageLevel, Neighbourhood, Skill
 from mpact.users.models import COORDINATORS_GROUP, User
@@ -652,3 +656,66 @@ class OpportunitySuggestionFactory(MatchSuggestionFactory):
     for_opportunity)."""
 
     for_opportunity = True
+
+
+class InitiativeFactory(DjangoModelFactory):
+    """A resident's initiative waiting for review (`approved=True`: approved), needing a room
+    unless `needs` names other kinds: needs=[("money", 250), ("room", None)]."""
+
+    class Meta:
+        model = Initiative
+        skip_postgeneration_save = True
+
+    proposer = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Kookavond voor buren {n}")
+    description = "Samen koken met buren uit verschillende landen, iedereen neemt een recept mee."
+    audience = "Buren en nieuwkomers"
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=21))
+    participants = 20
+    status = Initiative.Status.SUBMITTED
+
+    class Params:
+        approved = factory.Trait(status=Initiative.Status.APPROVED)
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for kind, amount in extracted if extracted is not None else [("room", None)]:
+            InitiativeNeed.objects.create(initiative=self, kind=kind, amount=amount)
+
+
+class OfferFactory(DjangoModelFactory):
+    """An open room offer for 30 people, every day (kind="goods", quantity=10: goods)."""
+
+    class Meta:
+        model = Offer
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "room"
+    title = factory.Sequence(lambda n: f"Zaal in het buurthuis {n}")
+    description = "Een lichte zaal met keuken, tafels en stoelen."
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    capacity = factory.LazyAttribute(lambda o: 30 if o.kind == "room" else None)
+    accessible = True
+    quantity = None
+    remaining = factory.LazyAttribute(lambda o: o.quantity)
+
+
+class SupportMatchFactory(DjangoModelFactory):
+    """A suggested pairing of an offer with an initiative's need, nobody has said yes yet."""
+
+    class Meta:
+        model = SupportMatch
+
+    offer = factory.SubFactory(OfferFactory)
+    need = factory.LazyAttribute(
+        lambda o: InitiativeFactory(approved=True, neighbourhood=o.offer.neighbourhood).needs.get(
+            kind="room"
+        )
+    )
+    date = factory.LazyAttribute(lambda o: o.need.initiative.date if o.need else None)
+    source = SupportMatch.Source.ENGINE
+    score = 500
+    reasons = factory.LazyFunction(lambda: {"nl": ["zelfde wijk"], "en": ["same neighbourhood"]})

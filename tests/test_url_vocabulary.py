@@ -192,6 +192,10 @@ THINGS = {
     "gesprekken",  # CheckIn: a conversation between the participant and their guide
     "verhalen",  # SuccessStory
     "reeksen",  # a series of sessions, planned at once (no model of its own: Session rows)
+    "initiatieven",  # Initiative (issue 15)
+    "berichten",  # InitiativeMessage
+    "aanbod",  # Offer: a mass noun, its plural is itself
+    "koppelingen",  # SupportMatch: an offer paired with a need
 }
 SPACES = {"vrijwilliger", "beheer"}  # whose pages: the volunteer's own, an organisation's own
 OWN_LIST = "mijn"  # mijn-<things>: a logged-in person's own list
@@ -210,6 +214,9 @@ ACTIONS = {
     "uit",
     "status",
     *("niet", "voor", "mij"),  # niet-voor-mij
+    # Issue 15: the proposer changes or withdraws an initiative; either side asks for an
+    # offer (aanvragen) or offers one (aanbieden), and accepts or declines a pairing.
+    *("wijzigen", "intrekken", "aanvragen", "aanbieden", "accepteren", "afwijzen"),
 }
 WORDS = THINGS | SPACES | SINGLE | ACTIONS | {OWN_LIST}
 FILE_TYPES = {"ics", "csv"}

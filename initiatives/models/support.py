@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,8 +83,11 @@ class InitiativeQuerySet(models.QuerySet):
         return (
             self.public()
             .filter(Q(date__isnull=True) | Q(date__gte=today))
-            .filter(needs__met_at__isnull=True)
-            .distinct()
+            .filter(
+                Exists(
+                    InitiativeNeed.objects.filter(initiative=OuterRef("pk"), met_at__isnull=True)
+                )
+            )
         )
 
 
@@ -194,7 +197,7 @@ class Initiative(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("initiatives:initiative_detail", kwargs={"pk": self.pk})
+        return reverse("matching:initiative_detail", kwargs={"pk": self.pk})
 
     def can(self, step: str) -> bool:
         return self.status in self.STEPS[step][0]
@@ -300,7 +303,9 @@ class OfferQuerySet(models.QuerySet):
                 Q(available_until__isnull=True) | Q(available_until__gte=on),
                 available_from__lte=on,
             ).exclude(kind=Support.ROOM, bookings__date=on)
-            offers = offers.filter(Q(weekdays=0) | Q(weekdays__bitand=weekday_bit(on)))
+            offers = offers.alias(day_bit=F("weekdays").bitand(weekday_bit(on))).filter(
+                Q(weekdays=0) | Q(day_bit__gt=0)
+            )
         return offers
 
 

@@ -165,7 +165,7 @@ def initiative_review(*, initiative: Initiative, step: str, by, message: str = "
             subject=subject,
             body=body,
             params={"title": initiative.title, "message": f"\n\n{message}" if message else ""},
-            link=reverse("initiatives:my_initiatives"),
+            link=reverse("matching:my_initiatives"),
         )
         if initiative.is_public:
             _changed(initiative=initiative)

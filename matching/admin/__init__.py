@@ -7,5 +7,6 @@ from matching.admin import (  # noqa: F401
     help_requests,
     participants,
     runs,
+    support,
     trajectories,
 )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0017_initiative_initiativemessage_initiativeneed_offer_and_more'),
+        ('initiatives', '0017_initiatives_and_offers'),
         ('matching', '0011_standard_goals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
