@@ -15,15 +15,18 @@ from mpact.factories import (
     AgencyFactory,
     HelpRequestFactory,
     HoursEntryFactory,
+    InitiativeFactory,
     InvitationFactory,
     MatchSuggestionFactory,
     MembershipFactory,
+    OfferFactory,
     OpportunityFactory,
     OpportunitySuggestionFactory,
     OrganisationFactory,
     ParticipantFactory,
     ReferralFactory,
     ResponseFactory,
+    SupportMatchFactory,
     SessionFactory,
     SignUpFactory,
     UserFactory,
@@ -170,7 +173,19 @@ def objects(db, organisation, org_admin, org_plain_member, resident):
             participant=ParticipantFactory(), guide=volunteer, by=None, starts_on=started
         )
     )
+    # Initiatives and offers (issue 15): the resident's own initiative (approved) paired with
+    # the organisation's room; someone else's approved one and one waiting for review.
+    own_initiative = InitiativeFactory(proposer=resident, approved=True)
+    support_offer = OfferFactory(organisation=organisation)
+    support_match = SupportMatchFactory(offer=support_offer, need=own_initiative.needs.get())
     return {
+        "own_initiative": own_initiative,
+        "submitted_initiative": InitiativeFactory(),
+        "public_initiative": InitiativeFactory(approved=True),
+        "support_offer": support_offer,
+        "closed_offer": OfferFactory(organisation=organisation, status="closed"),
+        "other_offer": OfferFactory(),
+        "support_match": support_match,
         "trajectory": trajectory,
         "other_trajectory": other_trajectory,
         "completed_trajectory": completed_trajectory,

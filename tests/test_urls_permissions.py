@@ -227,6 +227,32 @@ TABLE = [
             ),
         ]
     ],
+    # An organisation's offers (issue 15)
+    ("manage: offers", "matching:manage_offers", lambda o: {"slug": o["organisation"].slug}, OWN_ORG_ONLY),
+    (
+        "manage: new offer",
+        "initiatives:manage_offer_create",
+        lambda o: {"slug": o["organisation"].slug},
+        OWN_ORG_ONLY,
+    ),
+    (
+        "manage: edit an offer",
+        "initiatives:manage_offer_edit",
+        lambda o: {"slug": o["organisation"].slug, "pk": o["support_offer"].pk},
+        OWN_ORG_ONLY,
+    ),
+    (
+        "manage: another organisation's offer",
+        "initiatives:manage_offer_edit",
+        lambda o: {"slug": o["organisation"].slug, "pk": o["other_offer"].pk},
+        status(LOGIN, 404, 404, 404, 404),
+    ),
+    (
+        "manage: stop offering (GET)",
+        "initiatives:manage_offer_status",
+        lambda o: {"slug": o["organisation"].slug, "pk": o["support_offer"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
     # Talk sessions (issue 14): planning a series is the organisation's; the attendance
     # register and the figures are its members' and every coordinator's.
     (
@@ -437,6 +463,72 @@ TABLE = [
         status(405, 405, 405, 405, 405),
     ),
     ("success stories", "matching:story_list", None, ALL_200),
+    # Residents' initiatives and organisations' offers (issue 15)
+    ("initiatives looking for support", "initiatives:initiative_list", None, ALL_200),
+    ("propose an initiative", "initiatives:initiative_create", None, MEMBERS_ONLY),
+    (
+        "an approved initiative",
+        "matching:initiative_detail",
+        lambda o: {"pk": o["public_initiative"].pk},
+        ALL_200,
+    ),
+    (
+        "an initiative waiting for review: its proposer and the coordinators only",
+        "matching:initiative_detail",
+        lambda o: {"pk": o["submitted_initiative"].pk},
+        status(404, 404, 404, 404, 200),
+    ),
+    (
+        "change someone else's initiative",
+        "initiatives:initiative_edit",
+        lambda o: {"pk": o["submitted_initiative"].pk},
+        status(LOGIN, 404, 404, 404, 404),
+    ),
+    (
+        "withdraw an initiative (POST only)",
+        "initiatives:initiative_withdraw",
+        lambda o: {"pk": o["own_initiative"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
+    (
+        "write about an initiative (POST only)",
+        "initiatives:initiative_message",
+        lambda o: {"pk": o["own_initiative"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
+    (
+        "offer support to an initiative (POST only)",
+        "matching:support_offer",
+        lambda o: {"pk": o["public_initiative"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
+    ("my initiatives", "matching:my_initiatives", None, MEMBERS_ONLY),
+    ("what organisations offer", "initiatives:offer_list", None, ALL_200),
+    ("an open offer", "initiatives:offer_detail", lambda o: {"pk": o["support_offer"].pk}, ALL_200),
+    (
+        "a closed offer: its organisation's members only",
+        "initiatives:offer_detail",
+        lambda o: {"pk": o["closed_offer"].pk},
+        status(404, 404, 200, 200, 404),
+    ),
+    (
+        "ask for an offer (POST only)",
+        "matching:support_ask",
+        lambda o: {"pk": o["support_offer"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
+    (
+        "accept a pairing (POST only)",
+        "matching:support_accept",
+        lambda o: {"pk": o["support_match"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
+    (
+        "decline a pairing (POST only)",
+        "matching:support_decline",
+        lambda o: {"pk": o["support_match"].pk},
+        status(LOGIN, 405, 405, 405, 405),
+    ),
     ("admin: trajectories", "admin:matching_trajectory_changelist", None, ADMIN_ONLY),
     (
         "admin: a trajectory",
