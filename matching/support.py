@@ -234,10 +234,12 @@ def support_expire_impossible(*, initiative=None, offer=None) -> int:
 @receiver(support_changed)
 def _on_support_changed(sender, initiative=None, offer=None, **kwargs):
     """An initiative approved or withdrawn, an offer posted, changed or closed: the pairs for
-    it are brought up to date at once. A failure here is logged, not raised (the change
-    itself is saved); the hourly run (matching.tasks.suggest_support) catches up."""
+    it are brought up to date at once, in the same transaction. A failure here is rolled back
+    to its savepoint and logged, not raised (the change itself is saved); the hourly run
+    (matching.tasks.suggest_support) catches up."""
     try:
-        support_suggest(initiative=initiative, offer=offer)
+        with transaction.atomic():
+            support_suggest(initiative=initiative, offer=offer)
     except Exception:
         logger.exception("Suggesting support failed; the hourly run will try again.")
 
@@ -469,7 +471,6 @@ def _agree(match: SupportMatch, offer: Offer) -> str | None:
     }
     _notify_need_side(match, **agreed)
     _notify_offer_side(match, **agreed)
-    transaction.on_commit(lambda: support_changed.send(sender=None, offer=offer))
     return None
 
 

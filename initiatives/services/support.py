@@ -18,8 +18,10 @@ from mpact.notifications.services import notifications_create_for
 
 Kind = Notification.Kind
 
-# Sent (after the commit) with `initiative=` when one is approved or its needs change, and
-# with `offer=` when an offer is posted or changed: matching suggests pairs for it.
+# Sent, inside the transaction of the change, with `initiative=` when one is approved or
+# withdrawn, and with `offer=` when an offer is posted, changed or closed: matching brings the
+# pairs for it up to date (in a savepoint of its own, so that its failure never undoes the
+# change itself).
 support_changed = Signal()
 
 
@@ -28,7 +30,7 @@ class SupportError(ValidationError):
 
 
 def _changed(**about):
-    transaction.on_commit(lambda: support_changed.send(sender=None, **about))
+    support_changed.send(sender=None, **about)
 
 
 # --- Initiatives ------------------------------------------------------------------------------
