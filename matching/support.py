@@ -388,6 +388,8 @@ def support_accept(*, match: SupportMatch, side: str, by) -> SupportMatch:
                 % {"status": match.get_status_display().lower()},
                 code="closed",
             )
+        if getattr(match, f"{side}_side_at") is not None:
+            return match  # said before (a second click): nothing new to tell
         setattr(match, f"{side}_side_at", timezone.now())
         setattr(match, f"{side}_side_by", by)
         if match.need_side_at is None or match.offer_side_at is None:

@@ -5,7 +5,7 @@ organisation's offers with the pairings to answer, and the answers themselves.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -128,11 +128,12 @@ def manage_offers(request, slug):
 
 
 def _back(request, fallback):
+    """To the page the answer was given on (a path of this site only), else `fallback`."""
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(back)
+        return HttpResponseRedirect(back)
     return redirect(fallback)
 
 
