@@ -357,3 +357,58 @@ def test_any_query_string_gives_a_page_not_an_error(client, query):
     for name in ("initiatives:initiative_list", "initiatives:offer_list"):
         response = client.get(reverse(name), query)
         assert response.status_code == 200
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first request may fill caches (the site, the language)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_an_organisations_offers_page_costs_the_same_queries_for_1_and_50(
+    client, org_admin, organisation
+):
+    neighbourhood = NeighbourhoodFactory()
+    room = OfferFactory(organisation=organisation, neighbourhood=neighbourhood)
+
+    def add(count):
+        for _ in range(count):
+            OfferFactory(organisation=organisation, neighbourhood=neighbourhood, kind="goods",
+                         quantity=10)
+            SupportMatchFactory(offer=room)
+
+    client.force_login(org_admin)
+    url = reverse("matching:manage_offers", args=[organisation.slug])
+    add(1)
+    one, response = _queries(client, url)
+    assert len(response.context["matches"]) == 1
+    add(49)
+    fifty, response = _queries(client, url)
+    assert len(response.context["matches"]) == 50
+    assert one == fifty <= 9
+
+
+def test_the_proposers_pages_cost_the_same_queries_for_1_and_50_offers(client, resident):
+    initiative = InitiativeFactory(proposer=resident, approved=True)
+
+    def add(count):
+        for _ in range(count):
+            SupportMatchFactory(offer=OfferFactory(neighbourhood=initiative.neighbourhood),
+                                need=initiative.needs.get())
+            InitiativeFactory(proposer=resident)
+
+    client.force_login(resident)
+    add(1)
+    one, response = _queries(client, initiative.get_absolute_url())
+    mine_one, _response = _queries(client, reverse("matching:my_initiatives"))
+    add(49)
+    fifty, response = _queries(client, initiative.get_absolute_url())
+    mine_fifty, _response = _queries(client, reverse("matching:my_initiatives"))
+    assert len(response.context["matches"]) == 50
+    assert one == fifty <= 14
+    assert mine_one == mine_fifty <= 8
