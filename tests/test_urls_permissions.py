@@ -35,6 +35,25 @@ OWN_ORG_ONLY = status(LOGIN, 404, 200, 200, 404)
 HOSTS = status(LOGIN, 404, 200, 200, 200)
 
 
+def _support(o, key):
+    """Made the first time a row asks for it and kept in `objects`: an approved initiative with
+    a date and times (it can become an activity) and a newcomer's request for goods, for the
+    coordinators' admin pages of issue 15."""
+    if key not in o:
+        import datetime
+
+        from mpact.factories import HelpRequestFactory, InitiativeFactory
+
+        made = {
+            "activity_ready_initiative": lambda: InitiativeFactory(
+                approved=True, start_time=datetime.time(18), end_time=datetime.time(21)
+            ),
+            "goods_request": lambda: HelpRequestFactory(kind="goods", opened=True),
+        }
+        o[key] = made[key]()
+    return o[key]
+
+
 # (label, URL name, how to build its arguments from the `objects` fixture, expected statuses)
 TABLE = [
     ("home", "home", None, ALL_200),
@@ -392,6 +411,47 @@ TABLE = [
         ADMIN_ONLY,
     ),
     ("admin: match suggestions", "admin:matching_matchsuggestion_changelist", None, ADMIN_ONLY),
+    # Demand and supply (issue 15): coordinators review initiatives, make approved ones
+    # activities, keep offers and answer pairings in the admin.
+    ("admin: initiatives", "admin:initiatives_initiative_changelist", None, ADMIN_ONLY),
+    (
+        "admin: an initiative",
+        "admin:initiatives_initiative_change",
+        lambda o: {"object_id": o["submitted_initiative"].pk},
+        ADMIN_ONLY,
+    ),
+    (
+        "admin: review an initiative",
+        "admin:initiatives_initiative_review",
+        lambda o: {"pk": o["submitted_initiative"].pk},
+        ADMIN_ONLY,
+    ),
+    (
+        "admin: make an initiative an activity",
+        "admin:initiatives_initiative_make_activity",
+        lambda o: {"pk": _support(o, "activity_ready_initiative").pk},
+        ADMIN_ONLY,
+    ),
+    ("admin: offers", "admin:initiatives_offer_changelist", None, ADMIN_ONLY),
+    (
+        "admin: an offer",
+        "admin:initiatives_offer_change",
+        lambda o: {"object_id": o["support_offer"].pk},
+        ADMIN_ONLY,
+    ),
+    ("admin: support matches", "admin:matching_supportmatch_changelist", None, ADMIN_ONLY),
+    (
+        "admin: a support match",
+        "admin:matching_supportmatch_change",
+        lambda o: {"object_id": o["support_match"].pk},
+        ADMIN_ONLY,
+    ),
+    (
+        "admin: find goods offers for a request (POST only)",
+        "admin:matching_helprequest_goods_offers",
+        lambda o: {"pk": _support(o, "goods_request").pk},
+        status(LOGIN, 404, 404, 404, 405),
+    ),
     # Trajectories (issue 14). The guide (here the resident, a volunteer buddy) sees only their
     # own; the participant through the signed link (or their account); coordinators in the
     # admin. POST-only actions answer GET with 405.

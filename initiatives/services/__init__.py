@@ -7,7 +7,8 @@ notifications in one transaction. Callers use them through this package
 - opportunities: opportunities and the responses to them;
 - hours: hours given for an opportunity or activity, and their confirmation;
 - talk: a series of talk sessions planned at once, the host's attendance register;
-- support: residents' initiatives and their review, organisations' offers.
+- support: residents' initiatives and their review, an approved one made an activity,
+  organisations' offers.
 """
 
 from initiatives.services.hours import (
@@ -53,6 +54,8 @@ from initiatives.services.signups import (
 )
 from initiatives.services.support import (
     SupportError,
+    initiative_activity_defaults,
+    initiative_make_activity,
     initiative_message,
     initiative_propose,
     initiative_review,
@@ -89,6 +92,8 @@ __all__ = [
     "hours_log",
     "hours_subjects",
     "hours_table",
+    "initiative_activity_defaults",
+    "initiative_make_activity",
     "initiative_message",
     "initiative_propose",
     "initiative_review",

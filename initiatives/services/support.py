@@ -248,3 +248,123 @@ def offer_reopen(*, offer: Offer) -> Offer:
         offer.save(update_fields=["status", "updated_at"])
         _changed(offer=offer)
     return offer
+
+
+# --- An approved initiative becomes an activity -----------------------------------------------
+
+
+def initiative_activity_defaults(initiative: Initiative) -> dict:
+    """What making an initiative an activity starts from: the organisation and address of the
+    room booked for its date (an agreed room offer), else its own place; its own times; the
+    people it expects, else the booked room's capacity."""
+    booking = (
+        initiative.bookings.filter(date=initiative.date)
+        .select_related("offer__organisation")
+        .order_by("pk")
+        .first()
+        if initiative.date
+        else None
+    )
+    room = booking.offer if booking is not None else None
+    return {
+        "organisation": room.organisation if room is not None else None,
+        "address": room.address if room is not None and room.address else initiative.place,
+        "start_time": initiative.start_time,
+        "end_time": initiative.end_time,
+        "capacity": initiative.participants or (room.capacity if room is not None else None),
+    }
+
+
+def initiative_make_activity(
+    *,
+    initiative: Initiative,
+    organisation=None,
+    kind: str,
+    audience: str = "",
+    address: str = "",
+    capacity: int | None = None,
+    start_time=None,
+    end_time=None,
+):
+    """A coordinator makes an approved initiative with a date an activity of an organisation,
+    with one session on that date, so that people can sign up; the initiative links to it.
+    Its title, description, neighbourhood and audience come from the initiative; what is not
+    given, from initiative_activity_defaults. Refused, with nothing saved, when the initiative
+    is not approved, has no date, or is an activity already."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from initiatives.models import Activity, Session
+    from initiatives.services.signups import session_save
+
+    with transaction.atomic():
+        initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        if initiative.activity_id is not None:
+            raise SupportError(_("This initiative is an activity already."), code="has_activity")
+        if not initiative.is_public:
+            raise SupportError(
+                _("Only an approved initiative can become an activity."), code="not_approved"
+            )
+        if initiative.date is None:
+            raise SupportError(
+                _("The initiative has no date yet: give it a date first."), code="no_date"
+            )
+        defaults = initiative_activity_defaults(initiative)
+        organisation = organisation or defaults["organisation"]
+        address = (address or defaults["address"] or "").strip()
+        start_time = start_time or defaults["start_time"]
+        end_time = end_time or defaults["end_time"]
+        capacity = capacity or defaults["capacity"]
+        problems = {}
+        if organisation is None:
+            problems["organisation"] = _("Choose the organisation that organises it.")
+        elif not organisation.is_approved:
+            problems["organisation"] = _("This organisation is not approved yet.")
+        if kind not in Activity.Kind.values:
+            problems["kind"] = _("Choose the kind of activity.")
+        if not address:
+            problems["address"] = _("Give the address.")
+        if start_time is None:
+            problems["start_time"] = _("Give the start time.")
+        if end_time is None:
+            problems["end_time"] = _("Give the end time.")
+        elif start_time is not None and end_time <= start_time:
+            problems["end_time"] = _("The end time is before the start time.")
+        if not capacity:
+            problems["capacity"] = _("For how many people?")
+        if problems:
+            raise SupportError(problems, code="incomplete")
+        description = initiative.description
+        if initiative.audience:
+            # The activity's text is in the language the proposer wrote in; the line added
+            # to it is in the site's first language, not the coordinator's.
+            with translation.override(settings.LANGUAGE_CODE):
+                description += "\n\n" + _("For whom: %(audience)s") % {
+                    "audience": initiative.audience
+                }
+        activity = Activity(
+            organisation=organisation,
+            title=initiative.title,
+            description=description,
+            kind=kind,
+            audience=audience or Activity.Audience.EVERYONE,
+            neighbourhood=initiative.neighbourhood,
+            address=address,
+        )
+        activity.full_clean()
+        activity.save()
+        zone = ZoneInfo(settings.TIME_ZONE)
+        session = Session(
+            activity=activity,
+            starts_at=datetime.combine(initiative.date, start_time, tzinfo=zone),
+            ends_at=datetime.combine(initiative.date, end_time, tzinfo=zone),
+            capacity=capacity,
+        )
+        session.full_clean()
+        session_save(session=session)
+        initiative.activity = activity
+        initiative.save(update_fields=["activity", "updated_at"])
+    return activity

@@ -2,7 +2,10 @@
 the actions coordinators take on many at once."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,9 +14,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from matching import services
+from matching import services, support
 from matching.admin.comparison import SuggestionComparison
 from matching.admin.filters import AgeFilter, AssignedFilter, StaleFilter, SuggestionsFilter
+from matching.admin.support import SupportMatchInline
 from matching.admin.workflow import WORKFLOW_ACTIONS, WorkflowPages, workflow_actions_for
 from matching.forms import ReasonForm
 from matching.models import (
@@ -162,6 +166,66 @@ class HelpRequestAdmin(WorkflowPages, SuggestionComparison, admin.ModelAdmin):
     inlines = [IntakeInline, ReferralInline, StatusChangeInline, RequestNoteInline]
     actions = ["assign_to_me", "start_intake", "close_requests"]
 
+    def get_inlines(self, request, obj):
+        # A request for goods is paired with organisations' offers (matching.support).
+        if obj is not None and obj.kind == HelpRequest.Kind.GOODS:
+            return [*self.inlines, SupportMatchInline]
+        return self.inlines
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A request for goods gets "Find goods offers" among the page's tools
+        # (templates/admin/matching/helprequest/change_form.html).
+        help_request = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if help_request is not None and help_request.kind == HelpRequest.Kind.GOODS:
+            extra_context["goods_offers_url"] = reverse(
+                "admin:matching_helprequest_goods_offers", args=[help_request.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def goods_offers_view(self, request, pk):
+        """'Find goods offers': the support matching runs now (matching.support.support_suggest)
+        and says how many offers it paired with this request."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        help_request = get_object_or_404(HelpRequest, pk=pk)
+        if not self.has_change_permission(request, help_request):
+            raise PermissionDenied
+        back = reverse("admin:matching_helprequest_change", args=[pk])
+        if help_request.kind != HelpRequest.Kind.GOODS:
+            self.message_user(
+                request, _("Only a request for goods is paired with offers."), messages.ERROR
+            )
+            return redirect(back)
+        if not support.open_goods_requests().filter(pk=pk).exists():
+            self.message_user(
+                request,
+                _(
+                    "Offers are looked for while the request is open for matching and has a "
+                    "neighbourhood; this one is not."
+                ),
+                messages.WARNING,
+            )
+            return redirect(back)
+        before = set(help_request.support_matches.values_list("pk", flat=True))
+        support.support_suggest()
+        made = help_request.support_matches.exclude(pk__in=before).count()
+        if made:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d goods offer suggested for this request.",
+                    "%(count)d goods offers suggested for this request.",
+                    made,
+                )
+                % {"count": made},
+            )
+        else:
+            self.message_user(
+                request, _("No new goods offers found for this request."), messages.WARNING
+            )
+        return redirect(back)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "available_slots":
             from volunteers.forms import AvailabilityField
@@ -272,6 +336,11 @@ class HelpRequestAdmin(WorkflowPages, SuggestionComparison, admin.ModelAdmin):
                 "<int:pk>/workflow/<str:action>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name="matching_helprequest_workflow",
+            ),
+            path(
+                "<int:pk>/goods-offers/",
+                self.admin_site.admin_view(self.goods_offers_view),
+                name="matching_helprequest_goods_offers",
             ),
             path(
                 "<int:pk>/suggestions/",
