@@ -33,7 +33,7 @@ from initiatives.models import (
     Session,
     Support,
 )
-from initiatives.support_forms import OfferForm, WeekdaysField
+from initiatives.support_forms import OfferForm
 from mpact.forms import Form
 
 # The review steps a coordinator takes (Initiative.STEPS says when each can be taken), with
@@ -390,22 +390,10 @@ class InitiativeAdmin(admin.ModelAdmin):
 # --- Offers -----------------------------------------------------------------------------------
 
 
-class _WeekdaysField(WeekdaysField):
-    """The days as the offer form asks them; compared with the stored bit mask as a list of
-    days, so that the admin can tell whether they changed (its change message)."""
-
-    def has_changed(self, initial, data):
-        return super().has_changed(self.prepare_value(initial), data)
-
-
 class OfferAdminForm(OfferForm):
     """The organisation's own offer form (initiatives/support_forms.py), with the organisation
     to choose, and the total not below what has been given already (offer_save refuses that
     too, under the offer's lock)."""
-
-    weekdays = _WeekdaysField(
-        label=_("On which days (a room)"), required=False, help_text=_("None ticked: every day.")
-    )
 
     class Meta(OfferForm.Meta):
         fields = ["organisation", *OfferForm.Meta.fields]

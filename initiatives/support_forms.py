@@ -145,6 +145,9 @@ class WeekdaysField(forms.MultipleChoiceField):
             return [str(bit) for bit in range(7) if value & (1 << bit)]
         return value
 
+    def has_changed(self, initial, data):
+        return super().has_changed(self.prepare_value(initial or 0), data)
+
     def clean(self, value):
         chosen = super().clean(value)
         mask = 0
