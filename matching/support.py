@@ -259,11 +259,6 @@ def sides_of(match: SupportMatch, user) -> list[str]:
 
 def _refusal(match: SupportMatch, today) -> str | None:
     offer = match.offer
-    booked = frozenset(
-        RoomBooking.objects.filter(offer=offer, date=match.date).values_list("date", flat=True)
-        if match.date
-        else ()
-    )
     if offer.status != Offer.Status.OPEN:
         return _("This offer is no longer offered.")
     if match.need_id and match.need.initiative.status != Initiative.Status.APPROVED:
@@ -272,7 +267,15 @@ def _refusal(match: SupportMatch, today) -> str | None:
         return _("This need has been met already.")
     if match.help_request_id and not match.help_request.is_open:
         return _("This help request is no longer open.")
-    return engine.refusal(_subject_data(match, today), offer_data(offer, booked), today)
+    # The bookings on the date it is needed: a pairing being asked for has no date of its own
+    # yet (support_ask sets it after this check).
+    subject = _subject_data(match, today)
+    booked = frozenset(
+        RoomBooking.objects.filter(offer=offer, date=subject.date).values_list("date", flat=True)
+        if subject.date
+        else ()
+    )
+    return engine.refusal(subject, offer_data(offer, booked), today)
 
 
 def _notify_need_side(match, *, kind, subject, body, params):
