@@ -261,11 +261,6 @@ def sides_of(match: SupportMatch, user) -> list[str]:
 
 def _refusal(match: SupportMatch, today) -> str | None:
     offer = match.offer
-    booked = frozenset(
-        RoomBooking.objects.filter(offer=offer, date=match.date).values_list("date", flat=True)
-        if match.date
-        else ()
-    )
     if offer.status != Offer.Status.OPEN:
         return _("This offer is no longer offered.")
     if match.need_id and match.need.initiative.status != Initiative.Status.APPROVED:
@@ -274,7 +269,15 @@ def _refusal(match: SupportMatch, today) -> str | None:
         return _("This need has been met already.")
     if match.help_request_id and not match.help_request.is_open:
         return _("This help request is no longer open.")
-    return engine.refusal(_subject_data(match, today), offer_data(offer, booked), today)
+    # The bookings on the date it is needed: a pairing being asked for has no date of its own
+    # yet (support_ask sets it after this check).
+    subject = _subject_data(match, today)
+    booked = frozenset(
+        RoomBooking.objects.filter(offer=offer, date=subject.date).values_list("date", flat=True)
+        if subject.date
+        else ()
+    )
+    return engine.refusal(subject, offer_data(offer, booked), today)
 
 
 def _notify_need_side(match, *, kind, subject, body, params):
@@ -381,6 +384,21 @@ def support_accept(*, match: SupportMatch, side: str, by) -> SupportMatch:
     today = timezone.localdate()
     refused = None
     with transaction.atomic():
+        # Lock in one order: what the pairing is for (the need or the request), the offer,
+        # then the pairing, so that agreements on the same offer or for the same need happen
+        # one after the other. An agreement ends the other open pairings of its offer and need
+        # (_agree); had each answer locked its own pairing first, two at once would each hold
+        # the pairing the other ends while waiting for the offer the other holds: a deadlock.
+        keys = (
+            SupportMatch.objects.filter(pk=match.pk)
+            .values("need_id", "help_request_id", "offer_id")
+            .get()
+        )
+        if keys["need_id"]:
+            InitiativeNeed.objects.select_for_update().get(pk=keys["need_id"])
+        else:
+            HelpRequest.objects.select_for_update().get(pk=keys["help_request_id"])
+        offer = Offer.objects.select_for_update().get(pk=keys["offer_id"])
         match = SupportMatch.objects.select_for_update().get(pk=match.pk)
         if not match.is_open:
             raise SupportMatchError(
@@ -396,8 +414,7 @@ def support_accept(*, match: SupportMatch, side: str, by) -> SupportMatch:
             match.save()
             _tell_other_side(match, side)
             return match
-        # Both said yes: lock the offer so that agreements on it happen one after the other.
-        offer = Offer.objects.select_for_update().get(pk=match.offer_id)
+        # Both said yes, with the offer locked (above) and read after the lock.
         match.offer = offer
         refused = _refusal(match, today)
         if refused is None:
