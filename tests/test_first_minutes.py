@@ -3,7 +3,7 @@ a page of its own, the browser its icon, and account e-mails the site's name."""
 
 import pytest
 from django.core import mail
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,62 @@ def test_demo_data_lets_every_side_of_a_match_be_walked():
     names = list(VolunteerProfile.objects.values_list("display_name", flat=True))
     assert len(set(names)) > len(names) / 2
     assert "Vrijwilliger" not in names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_data_lets_demand_meet_supply():
+    """seed_demo (issue 15): initiatives in every state of the review and offers of every
+    kind, with suggestions to compare, a room agreed and booked, the demo resident's approved
+    initiative with offers to answer, the demo organisation asked for one of its offers, and a
+    newcomer's request for goods paired with goods on offer. Running it again adds nothing."""
+    from django.core.management import call_command
+
+    from initiatives.models import Initiative, InitiativeNeed, Offer, RoomBooking, Support
+    from matching.models import HelpRequest, SupportMatch
+
+    call_command("seed_demo", activities=12, opportunities=8, volunteers=30, verbosity=0)
+    assert set(Initiative.objects.values_list("status", flat=True)) == set(Initiative.Status.values)
+    assert set(Offer.objects.offered().values_list("kind", flat=True)) == set(Support.values)
+    for status, step in [("changes_requested", "ask-changes"), ("declined", "decline")]:
+        initiative = Initiative.objects.get(status=status)
+        assert initiative.messages.get(by_coordinator=True, step=step).body
+    open_ones = SupportMatch.Status.OPEN
+    compared = InitiativeNeed.objects.annotate(
+        suggested=Count("matches", filter=Q(matches__status=open_ones))
+    ).filter(suggested__gte=2)
+    assert compared.filter(initiative__proposer__email="bewoner@example.org").exists()
+
+    agreed = SupportMatch.objects.get(status=SupportMatch.Status.AGREED)
+    assert agreed.offer.kind == Support.ROOM and agreed.need.is_met
+    booking = RoomBooking.objects.get()
+    assert booking == agreed.booking
+    assert booking.date == agreed.need.initiative.date == agreed.date
+    assert not Offer.objects.offered(on=booking.date).filter(pk=booking.offer_id).exists()
+
+    demo_organisation = "organisatie@example.org"
+    asked = SupportMatch.objects.open().filter(
+        offer__organisation__memberships__user__email=demo_organisation,
+        need_side_at__isnull=False,
+        offer_side_at__isnull=True,
+    )
+    assert asked.exists()
+    mine = Initiative.objects.get(
+        proposer__email="bewoner@example.org", status=Initiative.Status.APPROVED
+    )
+    assert (
+        SupportMatch.objects.open()
+        .filter(need__initiative=mine, need_side_at__isnull=True)
+        .exists()
+    )
+    goods = HelpRequest.objects.get(kind=HelpRequest.Kind.GOODS)
+    assert goods.status == HelpRequest.Status.OPEN and goods.neighbourhood
+    assert goods.support_matches.filter(status=open_ones, offer__kind=Support.GOODS).exists()
+
+    counts = [model.objects.count() for model in (Initiative, Offer, SupportMatch, RoomBooking)]
+    call_command("seed_demo", verbosity=0)
+    assert [
+        model.objects.count() for model in (Initiative, Offer, SupportMatch, RoomBooking)
+    ] == counts
 
 
 # --- Forms and tables (issue 13) ------------------------------------------------------------

@@ -106,11 +106,13 @@ def test_seeded_database_moves_to_core_with_every_row_intact():
     alter(added, add=True)
     try:
         # Without its closing matching run (that writes MatchRun columns made after the move),
-        # its trajectories and its talk sessions' walk-ins (tables made after the move too).
+        # its trajectories, its talk sessions' walk-ins, and its initiatives and offers (tables
+        # made after the move too).
         with (
             mock.patch("mpact.management.commands.seed_demo.Command._match"),
             mock.patch("mpact.management.commands.seed_demo.Command._trajectories"),
             mock.patch("mpact.management.commands.seed_demo.Command._talk_sessions"),
+            mock.patch("mpact.management.commands.seed_demo.Command._initiatives_and_offers"),
         ):
             call_command("seed_demo", activities=12, opportunities=8, volunteers=30, verbosity=0)
         HoursEntryFactory.create_batch(3)  # the demo logs no hours

@@ -1,10 +1,14 @@
 """Realistic demo data: neighbourhoods, languages, organisations, activities, sessions,
-opportunities, volunteers, help requests, one matching run, and the demo accounts. Safe to run
-again: reference data, accounts and organisations are kept, the rest is only added when there
-are no activities (or with --add). Counts scale up for the benchmarks.
+opportunities, volunteers, help requests, one matching run, residents' initiatives and
+organisations' offers with their pairings, and the demo accounts. Safe to run again: reference
+data, accounts and organisations are kept, the rest is only added when there are no activities
+(or with --add); trajectories and initiatives are made once, also in a database seeded before
+they existed. Counts scale up for the benchmarks.
 
 Every row is made by the factories the tests use (mpact/factories.py); the big tables are
-built with `.build()` and written with bulk_create in batches, not one INSERT per row."""
+built with `.build()` and written with bulk_create in batches, not one INSERT per row. The
+trajectories and the initiatives and offers go through the services, as people would make
+them."""
 
 import random
 from datetime import datetime, time, timedelta
@@ -330,6 +334,7 @@ class Command(BaseCommand):
         if Activity.objects.exists() and not add:
             self.stdout.write("Activities exist already; use --add for more.")
             self._trajectories(accounts["coordinator"], accounts["volunteer"])
+            self._initiatives_and_offers(accounts, organisations, neighbourhoods, languages)
             return
         self._activities(
             rng,
@@ -350,6 +355,7 @@ class Command(BaseCommand):
         self._talk_sessions(
             random.Random(seed + 14), organisations[0][0], neighbourhoods, organisations[0][1]
         )
+        self._initiatives_and_offers(accounts, organisations, neighbourhoods, languages)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
@@ -906,6 +912,201 @@ class Command(BaseCommand):
                 f"(their page: {settings.SITE_URL}{trajectories.trajectory_url(completed)})"
             )
 
+    def _initiatives_and_offers(self, accounts, organisations, neighbourhoods, languages):
+        """Demand meets supply (issue 15), in Enschede: residents' initiatives in every state
+        of the review, organisations' offers of every kind, and the pairings the support
+        matching suggests, with one agreed (a room booked for a date) and one asked for by
+        the initiative, waiting for the demo organisation. The demo resident proposed an
+        approved initiative with offers to answer and one the coordinators asked questions
+        about; a newcomer's request for goods is paired with goods on offer. All made through
+        the services, once (the demo resident's approved initiative marks it)."""
+        from django.conf import settings
+        from django.urls import reverse
+
+        from initiatives.models import Initiative, Offer, RoomBooking
+        from matching import services as matching_services
+        from matching import support
+        from matching.models import SupportMatch
+
+        resident, member = accounts["resident"], accounts["organisation"]
+        coordinator = accounts["coordinator"]
+        demo_organisation = organisations[0][0]
+        mine = Initiative.objects.filter(proposer=resident, title=DEMO_INITIATIVE_TITLE).first()
+        if mine is None:
+            today, now = timezone.localdate(), timezone.now()
+            hoods = {(h.municipality, h.name): h for h in neighbourhoods}
+
+            def upcoming(weekday, days):
+                """The first `weekday` (Monday 0) at least `days` from today, a week later
+                on a fixed public holiday (no buurtmaaltijd on Christmas Day)."""
+                day = today + timedelta(days=days)
+                day += timedelta(days=(weekday - day.weekday()) % 7)
+                while (day.month, day.day) in HOLIDAYS:
+                    day += timedelta(weeks=1)
+                return day
+
+            by_slug = {org.slug: org for org, _municipality in organisations}
+            for name, kind, municipality, description in SUPPORT_ORGANISATIONS:
+                by_slug[slugify(name)] = get_or_make(
+                    OrganisationFactory,
+                    {"slug": slugify(name)},
+                    name=name,
+                    kind=kind,
+                    description=description,
+                    email=f"info@{slugify(name)}.example.org",
+                    neighbourhoods=[h for h in neighbourhoods if h.municipality == municipality],
+                )
+            offers = {}
+            for slug, key, kind, title, description, (municipality, hood), fields in OFFERS:
+                fields = dict(fields)
+                if "until_days" in fields:
+                    fields["available_until"] = today + timedelta(days=fields.pop("until_days"))
+                offers[key] = initiatives_services.offer_save(
+                    offer=Offer(
+                        organisation=by_slug[slug],
+                        kind=kind,
+                        title=title,
+                        description=description,
+                        neighbourhood=hoods[(municipality, hood)],
+                        **fields,
+                    )
+                )
+            proposers = {"resident": resident}
+            for key, (email, name) in PROPOSERS.items():
+                proposers[key] = User.objects.filter(email=email).first() or UserFactory(
+                    email=email, name=name, password=UNUSABLE_PASSWORD
+                )
+            initiatives = {}
+            for item in INITIATIVES:
+                fields = dict(item["fields"])
+                if "when" in fields:
+                    weekday, days = fields.pop("when")
+                    fields["date"] = upcoming(weekday, days)
+                initiative = initiatives_services.initiative_propose(
+                    proposer=proposers[item["proposer"]],
+                    needs=item["needs"],
+                    neighbourhood=hoods[("Enschede", item["hood"])],
+                    **fields,
+                )
+                # Proposed some days ago: the list is not all of today, and the matching's
+                # "waiting N days" has something to say.
+                Initiative.objects.filter(pk=initiative.pk).update(
+                    created_at=now - timedelta(days=item["days_ago"])
+                )
+                step, message = item.get("review", (None, ""))
+                if step == "withdraw":
+                    initiatives_services.initiative_message(
+                        initiative=initiative, by=initiative.proposer, body=message
+                    )
+                    initiatives_services.initiative_withdraw(
+                        initiative=initiative, by=initiative.proposer
+                    )
+                elif step:
+                    initiatives_services.initiative_review(
+                        initiative=initiative, step=step, by=coordinator, message=message
+                    )
+                initiatives[item["key"]] = initiative
+            # A newcomer's request for goods, filed by a coordinator and through the intake.
+            yodit = ParticipantFactory(
+                first_name="Yodit",
+                phone="0612398765",
+                situation=Participant.Situation.STATUS_HOLDER,
+                neighbourhood=hoods[("Enschede", "Deppenbroek")],
+                dutch_level="A2",
+                created_by=coordinator,
+                languages=[languages["ti"]],
+            )
+            goods_request = matching_services.help_request_create(
+                kind=HelpRequest.Kind.GOODS,
+                description=(
+                    "Yodit en haar twee kinderen krijgen volgende maand een huurwoning in "
+                    "Deppenbroek. Ze hebben nog geen pannen, borden, bestek en beddengoed."
+                ),
+                participant=yodit,
+                languages=[languages["ti"]],
+                neighbourhood=yodit.neighbourhood,
+                by=coordinator,
+            )
+            matching_services.help_request_start_intake(help_request=goods_request, by=coordinator)
+            matching_services.help_request_complete_intake(
+                help_request=goods_request,
+                scores={
+                    "language": 2,
+                    "daily_activity": 3,
+                    "social_network": 2,
+                    "finances": 2,
+                    "health": 4,
+                    "housing": 3,
+                },
+                by=coordinator,
+                notes="Woning via de gemeente; inrichting nog nodig.",
+            )
+            support.support_suggest()
+
+            # Agreed by both sides: the demo organisation's room for the coffee morning.
+            coffee = initiatives["coffee"]
+            agreed = support.support_ask(
+                offer=offers["mpact_room"],
+                by=coffee.proposer,
+                side=support.NEED_SIDE,
+                need=coffee.needs.get(kind="room"),
+            )
+            support.support_accept(match=agreed, side=support.OFFER_SIDE, by=member)
+            # Asked for by the initiative, waiting for the demo organisation's answer: the
+            # demo resident asks for its newsletter, the repair café for its room.
+            for key, offer_key, kind in [
+                ("mine", "mpact_publicity", "publicity"),
+                ("repair", "mpact_room", "room"),
+            ]:
+                initiative = initiatives[key]
+                support.support_ask(
+                    offer=offers[offer_key],
+                    by=initiative.proposer,
+                    side=support.NEED_SIDE,
+                    need=initiative.needs.get(kind=kind),
+                )
+            mine = initiatives["mine"]
+
+        to_answer = SupportMatch.objects.open().filter(
+            offer__organisation=demo_organisation, offer_side_at__isnull=True
+        )
+        booking = RoomBooking.objects.filter(offer__organisation=demo_organisation).first()
+        changes = Initiative.objects.filter(
+            proposer=resident, status=Initiative.Status.CHANGES_REQUESTED
+        ).first()
+        waiting = Initiative.objects.filter(status=Initiative.Status.SUBMITTED).first()
+        site = settings.SITE_URL
+        self.stdout.write(
+            f"Initiatives and offers: {Initiative.objects.count()} initiatives, "
+            f"{Offer.objects.count()} offers, "
+            f"{SupportMatch.objects.open().count()} pairings waiting for "
+            f"an answer, {SupportMatch.objects.filter(status=SupportMatch.Status.AGREED).count()} "
+            "agreed."
+        )
+        self.stdout.write(
+            f"{DEMO_ACCOUNTS['resident'][0]} proposed '{mine.title}': offers to answer on "
+            f"{site}{mine.get_absolute_url()} "
+            f"(all of theirs: {site}{reverse('matching:my_initiatives')})"
+            + (f"; the coordinators asked a question about '{changes.title}'." if changes else ".")
+        )
+        booked = (
+            f"; its room is booked on {booking.date:%d-%m-%Y} for '{booking.initiative}'"
+            if booking
+            else ""
+        )
+        self.stdout.write(
+            f"{DEMO_ACCOUNTS['organisation'][0]} answers {to_answer.count()} pairings for "
+            f"{demo_organisation.name}'s offers on "
+            f"{site}{reverse('matching:manage_offers', args=[demo_organisation.slug])}{booked}."
+        )
+        if waiting:
+            self.stdout.write(
+                f"{DEMO_ACCOUNTS['coordinator'][0]} reviews '{waiting.title}' on "
+                f"{site}{reverse('admin:initiatives_initiative_change', args=[waiting.pk])}; "
+                f"all pairings, with the newcomer's request for goods, on "
+                f"{site}{reverse('admin:matching_supportmatch_changelist')}."
+            )
+
 
 # (title, description, skill slugs, language codes, minimum Dutch level)
 OPPORTUNITY_TEMPLATES = [
@@ -997,4 +1198,539 @@ OPPORTUNITY_TEMPLATES = [
         [],
         "A1",
     ),
+]
+
+
+# --- Demand and supply in Enschede (issue 15) -------------------------------------------------
+
+MON, TUE, WED, THU, FRI, SAT, SUN = (1 << day for day in range(7))  # Offer.weekdays bits
+# (month, day): Christmas, New Year's Eve and Day, King's Day, Liberation Day.
+HOLIDAYS = {(12, 24), (12, 25), (12, 26), (12, 31), (1, 1), (4, 27), (5, 5)}
+
+# Organisations that only offer support: (name, kind, municipality, description).
+SUPPORT_ORGANISATIONS = [
+    (
+        "Spullenbank Enschede",
+        Organisation.Kind.FOUNDATION,
+        "Enschede",
+        "Wij zamelen gebruikte spullen in en geven ze aan wie ze nodig heeft: nieuwkomers, "
+        "gezinnen met weinig geld en buurtinitiatieven.",
+    ),
+    (
+        "Buurtfonds Twente",
+        Organisation.Kind.FOUNDATION,
+        "Enschede",
+        "Een fonds van Twentse ondernemers en inwoners dat kleine bewonersinitiatieven een "
+        "steuntje in de rug geeft.",
+    ),
+    (
+        "Twentse Techniek",
+        Organisation.Kind.COMPANY,
+        "Enschede",
+        "Installatiebedrijf uit Enschede met tachtig medewerkers. Eén dag per jaar doen we met "
+        "het hele team vrijwilligerswerk in de stad.",
+    ),
+    (
+        "Wijkblad Enschede-Zuid",
+        Organisation.Kind.VOLUNTEER_GROUP,
+        "Enschede",
+        "Het wijkblad van en voor bewoners van Enschede-Zuid, gemaakt door vrijwilligers en elke "
+        "maand huis aan huis bezorgd.",
+    ),
+]
+
+# (organisation slug, key, kind, title, description, (municipality, neighbourhood), fields);
+# "until_days": available until that many days from today.
+OFFERS = [
+    (
+        "m-pact-enschede",
+        "mpact_room",
+        "room",
+        "Ontmoetingsruimte van M-Pact",
+        "Een lichte ruimte met een keuken, tafels en stoelen voor 40 mensen. Koffie, thee en een "
+        "beamer zijn er ook. Gelijkvloers, met een invalidentoilet.",
+        ("Enschede", "Velve-Lindenhof"),
+        {
+            "address": "Buurtcentrum Velve-Lindenhof, Enschede",
+            "capacity": 40,
+            "accessible": True,
+            "weekdays": TUE | WED | THU | FRI | SAT,
+            "conditions": "Je laat de ruimte netjes achter; de sleutel haal je de dag ervoor "
+            "op bij ons kantoor.",
+        },
+    ),
+    (
+        "m-pact-enschede",
+        "mpact_money",
+        "money",
+        "Startbudget voor bewonersinitiatieven",
+        "Heb je een goed idee voor je buurt maar geen geld om te beginnen? Wij geven een klein "
+        "startbudget, zonder ingewikkelde aanvraag.",
+        ("Enschede", "Velve-Lindenhof"),
+        {
+            "quantity": 1500,
+            "max_amount": 250,
+            "until_days": 180,
+            "conditions": "Voor activiteiten zonder winstoogmerk die open staan voor iedereen in "
+            "de buurt. Na afloop stuur je de bonnetjes en een paar foto's.",
+        },
+    ),
+    (
+        "m-pact-enschede",
+        "mpact_expertise",
+        "expertise",
+        "Hulp bij je plan, begroting en subsidieaanvraag",
+        "Een ervaren vrijwilliger van M-Pact denkt met je mee: hoe maak je een draaiboek en een "
+        "begroting, en waar vraag je subsidie aan, bijvoorbeeld bij de gemeente Enschede.",
+        ("Enschede", "Velve-Lindenhof"),
+        {"quantity": 20},
+    ),
+    (
+        "m-pact-enschede",
+        "mpact_publicity",
+        "publicity",
+        "Aankondiging in onze nieuwsbrief en op sociale media",
+        "We zetten je activiteit in onze maandelijkse nieuwsbrief (1.200 lezers) en delen hem op "
+        "Facebook en Instagram. Als je wilt ook in het Arabisch, Tigrinya en Engels.",
+        ("Enschede", "Velve-Lindenhof"),
+        {"conditions": "Stuur je tekst en een foto minstens twee weken van tevoren."},
+    ),
+    (
+        "sportclub-deppenbroek",
+        "club_room",
+        "room",
+        "Kantine van Sportclub Deppenbroek",
+        "Een ruime kantine met bar en keuken voor 60 mensen. Doordeweeks overdag en 's avonds "
+        "vrij; in het weekend spelen we wedstrijden.",
+        ("Enschede", "Deppenbroek"),
+        {
+            "address": "Sportpark Deppenbroek, Enschede",
+            "capacity": 60,
+            "accessible": True,
+            "weekdays": MON | TUE | WED | THU | FRI,
+            "conditions": "Geen alcohol tijdens jeugdactiviteiten.",
+        },
+    ),
+    (
+        "sportclub-deppenbroek",
+        "club_volunteers",
+        "volunteers",
+        "Leden van de club helpen een weekenddag mee",
+        "Onze leden en jeugdtrainers helpen graag op een zaterdag of zondag: opbouwen, sjouwen of "
+        "een spel voor de kinderen begeleiden.",
+        ("Enschede", "Deppenbroek"),
+        {"quantity": 6, "weekdays": SAT | SUN},
+    ),
+    (
+        "azc-enschede-coa",
+        "azc_room",
+        "room",
+        "Recreatiezaal op het AZC",
+        "In de recreatiezaal ontmoeten bewoners van het AZC en de buurt elkaar. Voor activiteiten "
+        "waar iedereen welkom is; bewoners van het AZC doen graag mee.",
+        ("Enschede", "Wesselerbrink"),
+        {
+            "capacity": 50,
+            "accessible": True,
+            "conditions": "Aanmelden minstens een week van tevoren bij de locatiemanager. Geen "
+            "alcohol.",
+        },
+    ),
+    (
+        "vluchtelingenwerk-twente",
+        "vwt_room",
+        "room",
+        "Cursuslokaal op de eerste verdieping",
+        "Een lokaal met een whiteboard en zestien stoelen, op de eerste verdieping (er is geen "
+        "lift).",
+        ("Enschede", "Binnensingelgebied"),
+        {"capacity": 16, "accessible": False, "weekdays": MON | TUE | WED | THU},
+    ),
+    (
+        "vluchtelingenwerk-twente",
+        "vwt_expertise",
+        "expertise",
+        "Advies: nieuwkomers bereiken en betrekken",
+        "Onze consulenten vertellen hoe je statushouders en asielzoekers uitnodigt en wat werkt: "
+        "persoonlijk uitnodigen, een tolk, kinderopvang regelen, rekening houden met feestdagen.",
+        ("Enschede", "Binnensingelgebied"),
+        {"quantity": 8},
+    ),
+    (
+        "spullenbank-enschede",
+        "kitchen_goods",
+        "goods",
+        "Servies, pannen en bestek",
+        "Borden, kommen, glazen, pannen en bestek, schoon en heel. Per set of per stuk: voor een "
+        "buurtmaaltijd of voor een nieuw huis.",
+        ("Enschede", "Stadsveld"),
+        {
+            "quantity": 80,
+            "delivery": "either",
+            "conditions": "Ophalen op dinsdag of donderdag tussen 10 en 16 uur; bezorgen kan "
+            "binnen Enschede.",
+        },
+    ),
+    (
+        "spullenbank-enschede",
+        "bedding_goods",
+        "goods",
+        "Beddengoed en handdoeken",
+        "Dekbedden, kussens, hoezen en handdoeken, gewassen en per set verpakt. Voor gezinnen die "
+        "een woning krijgen.",
+        ("Enschede", "Stadsveld"),
+        {"quantity": 30, "delivery": "pick_up"},
+    ),
+    (
+        "twentse-techniek",
+        "company_goods",
+        "goods",
+        "Restmateriaal: hout, verf en gereedschap",
+        "Planken, restjes verf, schroeven en gereedschap dat we niet meer gebruiken. Handig voor "
+        "een moestuin, een repair café of een opknapklus.",
+        ("Enschede", "Roombeek"),
+        {"quantity": 25, "delivery": "pick_up"},
+    ),
+    (
+        "twentse-techniek",
+        "company_day",
+        "volunteers",
+        "Bedrijfsvrijwilligersdag: twaalf collega's helpen mee",
+        "Eén dag per jaar gaat ons hele team de stad in. Timmeren, schilderen, een tuin aanleggen "
+        "of een buurtfeest opbouwen: we nemen ons eigen gereedschap mee.",
+        ("Enschede", "Roombeek"),
+        {
+            "quantity": 12,
+            "weekdays": THU | FRI,
+            "until_days": 75,
+            "conditions": "Op een donderdag of vrijdag in de komende tien weken; minstens twee "
+            "weken van tevoren afspreken.",
+        },
+    ),
+    (
+        "twentse-techniek",
+        "company_expertise",
+        "expertise",
+        "Een monteur denkt mee over elektra en apparaten",
+        "Een van onze monteurs helpt je apparaten veilig na te kijken en legt uit waar je op let "
+        "bij elektra, verlengsnoeren en gas.",
+        ("Enschede", "Roombeek"),
+        {"quantity": 6},
+    ),
+    (
+        "buurtfonds-twente",
+        "fund_money",
+        "money",
+        "Bijdrage uit het Buurtfonds Twente",
+        "Een bijdrage voor de kosten van je initiatief: huur, boodschappen, materiaal of een "
+        "drukker.",
+        ("Enschede", "Binnensingelgebied"),
+        {
+            "quantity": 5000,
+            "max_amount": 500,
+            "until_days": 240,
+            "conditions": "Voor initiatieven van bewoners in Twente zonder winstoogmerk. Na "
+            "afloop een kort verslag met de bonnetjes.",
+        },
+    ),
+    (
+        "wijkblad-enschede-zuid",
+        "paper_publicity",
+        "publicity",
+        "Een stukje in het wijkblad",
+        "Elke maand gaat het wijkblad naar 9.000 adressen in Enschede-Zuid. Stuur ons een stukje "
+        "van 150 woorden en een foto; we plaatsen het in het eerstvolgende nummer.",
+        ("Enschede", "Wesselerbrink"),
+        {"conditions": "Inleveren uiterlijk de 15e van de maand."},
+    ),
+    (
+        "buurthuis-de-mussen",
+        "mussen_room",
+        "room",
+        "Grote zaal van Buurthuis De Mussen",
+        "Een zaal voor 80 mensen met een podium, geluid en een keuken, midden in de Schilderswijk.",
+        ("Den Haag", "Schilderswijk"),
+        {"capacity": 80, "accessible": True},
+    ),
+]
+
+# The neighbours who propose the other initiatives (they have no password: not for logging in).
+PROPOSERS = {
+    "henk": ("henk.terhorst@example.org", "Henk ter Horst"),
+    "gerrit": ("gerrit.nijenhuis@example.org", "Gerrit Nijenhuis"),
+    "tesfay": ("tesfay.gebremedhin@example.org", "Tesfay Gebremedhin"),
+    "mariam": ("mariam.yousef@example.org", "Mariam Yousef"),
+    "ingrid": ("ingrid.nijhuis@example.org", "Ingrid Nijhuis"),
+    "bart": ("bart.kamphuis@example.org", "Bart Kamphuis"),
+    "ewa": ("ewa.kowalska@example.org", "Ewa Kowalska"),
+}
+
+DEMO_INITIATIVE_TITLE = "Buurtmaaltijd: koken uit elkaars keuken"
+
+# Each initiative: who, where (an Enschede neighbourhood), how many days ago it was proposed,
+# its fields ("when": (weekday, at least so many days from today)), its needs, and the review.
+INITIATIVES = [
+    {
+        "key": "mine",
+        "proposer": "resident",
+        "hood": "Velve-Lindenhof",
+        "days_ago": 9,
+        "fields": {
+            "title": DEMO_INITIATIVE_TITLE,
+            "description": "Ik woon al twintig jaar in Velve-Lindenhof en merk dat oude en nieuwe "
+            "buren elkaar nauwelijks kennen. Daarom wil ik een avond organiseren waarop we samen "
+            "koken en eten. Iedereen neemt een recept mee uit de eigen keuken: Syrisch, "
+            "Eritrees, Turks of gewoon Hollandse stamppot. Mijn buurvrouwen helpen met koken, "
+            "en daarna eten we met z'n allen aan lange tafels.",
+            "audience": "Buren uit Velve-Lindenhof, oud en nieuw, ook gezinnen met kinderen",
+            "when": (4, 24),  # a Friday
+            "start_time": time(17, 0),
+            "end_time": time(20, 30),
+            "participants": 40,
+            "accessible": True,
+        },
+        "needs": [
+            {"kind": "room", "details": "Een ruimte met een keuken, voor 40 mensen"},
+            {"kind": "goods", "amount": 40, "details": "Borden, bestek en glazen voor 40 mensen"},
+            {"kind": "money", "amount": 250, "details": "Boodschappen voor het eten"},
+            {
+                "kind": "volunteers",
+                "amount": 4,
+                "details": "Helpers bij het opbouwen, koken en afwassen",
+            },
+            {"kind": "publicity", "details": "Zodat ook buren die we nog niet kennen het horen"},
+        ],
+        "review": (
+            "approve",
+            "Wat een mooi plan, Fatima! Je initiatief staat nu op de site. Op je pagina zie je "
+            "welke organisaties je kunnen helpen.",
+        ),
+    },
+    {
+        "key": "playground",
+        "proposer": "resident",
+        "hood": "Velve-Lindenhof",
+        "days_ago": 4,
+        "fields": {
+            "title": "Speelmiddag op het grasveld",
+            "description": "In de zomervakantie wil ik op het grasveld achter onze flat een "
+            "middag met spelletjes organiseren voor de kinderen uit de buurt: zaklopen, "
+            "touwtrekken en stoepkrijten, met limonade voor iedereen.",
+            "audience": "Kinderen uit de buurt en hun ouders",
+            "place": "Grasveld achter de flats in Velve-Lindenhof",
+            "when": (5, 45),  # a Saturday
+            "start_time": time(14, 0),
+            "end_time": time(17, 0),
+            "participants": 30,
+        },
+        "needs": [
+            {
+                "kind": "goods",
+                "amount": 20,
+                "details": "Buitenspeelgoed: ballen, springtouwen en stoepkrijt",
+            },
+            {"kind": "volunteers", "amount": 4, "details": "Volwassenen die een spel begeleiden"},
+        ],
+        "review": (
+            "ask-changes",
+            "Leuk idee, Fatima! Twee vragen voordat het op de site komt: voor welke leeftijd is "
+            "de middag, en wie let er op de kinderen (komen de ouders mee)? Het grasveld is van "
+            "de gemeente Enschede; vraag even na of je er een melding voor moet doen. Wij helpen "
+            "je daar graag bij.",
+        ),
+    },
+    {
+        "key": "coffee",
+        "proposer": "henk",
+        "hood": "Velve-Lindenhof",
+        "days_ago": 16,
+        "fields": {
+            "title": "Koffieochtend voor oude en nieuwe buren",
+            "description": "Veel ouderen in onze buurt zitten vaak alleen thuis, en de nieuwe "
+            "bewoners uit Syrië en Eritrea kennen hier nog bijna niemand. Op een koffieochtend "
+            "leren we elkaar kennen, met koffie, thee en iets lekkers uit verschillende "
+            "keukens. Als het goed gaat, doen we het elke maand.",
+            "audience": "Ouderen en nieuwkomers uit de buurt",
+            "when": (2, 10),  # a Wednesday
+            "start_time": time(10, 0),
+            "end_time": time(12, 0),
+            "participants": 20,
+            "accessible": True,
+        },
+        "needs": [
+            {"kind": "room", "details": "Gelijkvloers: een paar buren lopen met een rollator"},
+            {"kind": "publicity", "details": "Een oproep in het wijkblad"},
+        ],
+        "review": ("approve", ""),
+    },
+    {
+        "key": "repair",
+        "proposer": "gerrit",
+        "hood": "Roombeek",
+        "days_ago": 12,
+        "fields": {
+            "title": "Repair Café Roombeek",
+            "description": "Een kapotte broodrooster, een fiets met een slag in het wiel of een "
+            "broek met een scheur? Op het Repair Café repareren we samen in plaats van "
+            "weggooien. Vrijwilligers met verstand van techniek helpen, bezoekers kijken mee en "
+            "leren het zelf.",
+            "audience": "Iedereen uit Roombeek en omgeving",
+            "when": (5, 13),  # a Saturday
+            "start_time": time(10, 0),
+            "end_time": time(14, 0),
+            "participants": 25,
+        },
+        "needs": [
+            {"kind": "room", "details": "Tafels en genoeg stopcontacten voor 25 mensen"},
+            {
+                "kind": "goods",
+                "amount": 10,
+                "details": "Gereedschap: schroevendraaiers, tangen, een soldeerbout",
+            },
+            {
+                "kind": "expertise",
+                "amount": 6,
+                "details": "Iemand die elektrische apparaten veilig kan nakijken",
+            },
+            {"kind": "publicity", "details": "Een aankondiging in de buurt"},
+        ],
+        "review": ("approve", ""),
+    },
+    {
+        "key": "garden",
+        "proposer": "tesfay",
+        "hood": "Deppenbroek",
+        "days_ago": 21,
+        "fields": {
+            "title": "Moestuin voor de buurt in Deppenbroek",
+            "description": "Naast de speeltuin ligt een stuk grond dat niemand gebruikt. Daar "
+            "willen we een moestuin beginnen, met bakken op hoogte zodat ook ouderen mee kunnen "
+            "doen. Wie meedoet krijgt een eigen stukje; de oogst delen we. Ik was boer in "
+            "Eritrea en deel mijn kennis graag.",
+            "audience": "Buurtbewoners, ook nieuwkomers en ouderen",
+            "place": "Grasveld naast de speeltuin in Deppenbroek (de gemeente geeft toestemming)",
+            "participants": 15,
+        },
+        "needs": [
+            {
+                "kind": "goods",
+                "amount": 30,
+                "details": "Plantenbakken, potgrond en tuingereedschap",
+            },
+            {"kind": "money", "amount": 400, "details": "Zaden, planten en een regenton"},
+            {"kind": "volunteers", "amount": 8, "details": "Handen om de bakken te bouwen"},
+            {
+                "kind": "expertise",
+                "amount": 4,
+                "details": "Advies van een hovenier over de bakken en de grond",
+            },
+        ],
+        "review": ("approve", ""),
+    },
+    {
+        "key": "cycling",
+        "proposer": "mariam",
+        "hood": "Stadsveld",
+        "days_ago": 6,
+        "fields": {
+            "title": "Fietsles voor vrouwen die nieuw zijn in Nederland",
+            "description": "Veel vrouwen uit Syrië, Afghanistan en Eritrea hebben nooit leren "
+            "fietsen. In Nederland is een fiets vrijheid: naar de taalles, de winkel of je werk. "
+            "Ik leer vriendinnen al een jaar fietsen; nu wil ik een echte cursus beginnen op het "
+            "schoolplein.",
+            "audience": "Vrouwen die nieuw zijn in Nederland",
+            "place": "Schoolplein van de basisschool in Stadsveld",
+            "when": (3, 17),  # a Thursday
+            "start_time": time(9, 30),
+            "end_time": time(11, 30),
+            "participants": 10,
+        },
+        "needs": [
+            {"kind": "goods", "amount": 12, "details": "Fietshelmen en reflecterende hesjes"},
+            {
+                "kind": "volunteers",
+                "amount": 5,
+                "details": "Vrijwilligers die naast de fiets meelopen",
+            },
+            {"kind": "expertise", "amount": 3, "details": "Iemand die de verkeersregels uitlegt"},
+            {"kind": "publicity", "details": "Een flyer in het Arabisch, Dari en Tigrinya"},
+        ],
+        "review": ("approve", ""),
+    },
+    {
+        "key": "clothes",
+        "proposer": "ingrid",
+        "hood": "Wesselerbrink",
+        "days_ago": 2,
+        "fields": {
+            "title": "Kledingruil voor gezinnen in Wesselerbrink",
+            "description": "Kinderen groeien zo snel uit hun kleren. Op een zaterdagmiddag "
+            "ruilen gezinnen kinderkleding, schoenen en speelgoed. Wat overblijft gaat naar de "
+            "Spullenbank.",
+            "audience": "Gezinnen met kinderen in Wesselerbrink",
+            "when": (5, 30),  # a Saturday
+            "start_time": time(13, 0),
+            "end_time": time(16, 0),
+            "participants": 30,
+        },
+        "needs": [
+            {"kind": "room", "details": "Een ruimte met tafels voor 30 mensen"},
+            {"kind": "publicity", "details": "Een oproep op scholen en in het wijkblad"},
+        ],
+        # Not reviewed yet: waiting for a coordinator.
+    },
+    {
+        "key": "market",
+        "proposer": "bart",
+        "hood": "Stadsveld",
+        "days_ago": 11,
+        "fields": {
+            "title": "Rommelmarkt met standplaatsen",
+            "description": "Een rommelmarkt op het plein in Stadsveld. Verkopers huren een kraam "
+            "voor 15 euro; met de opbrengst betalen we de kramen, en wat overblijft is voor de "
+            "organisatie.",
+            "audience": "Iedereen",
+            "place": "Het plein bij het winkelcentrum in Stadsveld",
+            "when": (5, 38),  # a Saturday
+            "start_time": time(9, 0),
+            "end_time": time(15, 0),
+            "participants": 100,
+        },
+        "needs": [
+            {"kind": "money", "amount": 800, "details": "Huur van twintig kramen"},
+            {"kind": "publicity", "details": "Posters en een bericht in het wijkblad"},
+        ],
+        "review": (
+            "decline",
+            "Bedankt voor je voorstel, Bart. We steunen alleen initiatieven zonder winstoogmerk, "
+            "en bij deze markt blijft geld over voor de organisatie. Een buurtmarkt waar "
+            "bewoners gratis een kleed mogen neerleggen steunen we graag: dien je plan dan "
+            "opnieuw in.",
+        ),
+    },
+    {
+        "key": "reading",
+        "proposer": "ewa",
+        "hood": "Roombeek",
+        "days_ago": 8,
+        "fields": {
+            "title": "Voorleesochtend voor peuters in het Pools en het Nederlands",
+            "description": "Eén ochtend per maand lezen we prentenboeken voor in het Pools en het "
+            "Nederlands, zodat kinderen beide talen horen en ouders elkaar ontmoeten.",
+            "audience": "Peuters en hun ouders",
+            "when": (5, 20),  # a Saturday
+            "start_time": time(10, 0),
+            "end_time": time(11, 0),
+            "participants": 12,
+        },
+        "needs": [
+            {"kind": "room", "details": "Een gezellige hoek met kussens"},
+            {"kind": "publicity", "details": "Een bericht voor Poolse gezinnen in Enschede"},
+        ],
+        "review": (
+            "withdraw",
+            "De bibliotheek begint zelf een meertalige voorleesochtend en vroeg of ik daar wil "
+            "voorlezen. Dat doe ik graag, dus ik trek mijn initiatief in. Bedankt!",
+        ),
+    },
 ]
