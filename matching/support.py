@@ -83,6 +83,7 @@ def need_data(need: InitiativeNeed, today) -> engine.SupportNeed:
         amount=need.still_needed,
         accessible=initiative.accessible,
         waiting_days=max(0, (today - timezone.localdate(initiative.created_at)).days),
+        words=engine.support_words(need.details),
     )
 
 
@@ -94,6 +95,7 @@ def request_data(help_request: HelpRequest, today) -> engine.SupportNeed:
         lat=lat,
         lon=lon,
         waiting_days=max(0, (today - timezone.localdate(help_request.created_at)).days),
+        words=engine.support_words(help_request.description),
     )
 
 
@@ -112,6 +114,7 @@ def offer_data(offer: Offer, booked: frozenset) -> engine.SupportOffer:
         remaining=offer.remaining,
         max_amount=offer.max_amount,
         booked=booked,
+        words=engine.support_words(offer.title, offer.description),
     )
 
 

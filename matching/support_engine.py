@@ -14,10 +14,15 @@ The score (0-1000, whole numbers, with its reasons in words):
 - fit: up to 300: how much of what is still needed the offer gives; for a room, how close
   its capacity is to the people expected (a hall for 200 is a poor fit for 12);
 - soon: up to 200 for a need whose date is near (within 60 days), 100 for one without a date;
-- waiting: 2 a day since the need was posted, up to 200, so that old needs are not starved.
+- waiting: 2 a day since the need was posted, up to 200, so that old needs are not starved;
+- what: for goods and expertise, 50 for each word the need's description and the offer's
+  title and description share (`support_words`: words of four letters or more, without the
+  commonest Dutch and English ones, plural endings cut), up to 150; so plates go to the need
+  for plates before bedding does.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils.formats import date_format, number_format
@@ -30,7 +35,18 @@ DISTANCE_POINTS = 300
 FIT_POINTS = 300
 SOON_POINTS, SOON_DAYS, UNDATED_POINTS = 200, 60, 100
 WAITING_POINTS_PER_DAY, WAITING_MAX = 2, 200
-MAX_SCORE = DISTANCE_POINTS + FIT_POINTS + SOON_POINTS + WAITING_MAX
+WORD_POINTS, WORDS_MAX = 50, 150
+MAX_SCORE = DISTANCE_POINTS + FIT_POINTS + SOON_POINTS + WAITING_MAX + WORDS_MAX
+# The kinds where what exactly is given matters, so shared words count.
+DESCRIBED = frozenset({"goods", "expertise"})
+STOPWORDS = frozenset(
+    """voor door over naar maar zijn werd worden wordt heeft hebben kunnen moet mogen willen
+    deze dit die dat daar hier ook nog niet geen veel meer alle onze jullie zich hun haar
+    graag wel even want omdat als wanneer waar welke zoals tegen zonder samen ongeveer
+    with from that this have will your about what which their there some more other
+    stuks items""".split()
+)
+WORD = re.compile(r"[^\W\d_]+")
 # The kinds that are counted (items, euros, hours, people): initiatives.models.Support.unit.
 COUNTED = frozenset({"goods", "money", "expertise", "volunteers"})
 
@@ -46,6 +62,7 @@ class SupportNeed:
     amount: int | None = None  # still needed, in the kind's unit; None: not said
     accessible: bool = False
     waiting_days: int = 0
+    words: frozenset = frozenset()  # support_words of what exactly is needed
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,24 @@ class SupportOffer:
     remaining: int | None = None  # None: not counted
     max_amount: int | None = None  # money: at most this per initiative
     booked: frozenset = frozenset()  # a room's dates already given
+    words: frozenset = frozenset()  # support_words of its title and description
+
+
+def support_words(*texts: str) -> frozenset:
+    """The words that say what something is, to compare a need with an offer: lower case,
+    four letters or more, not among STOPWORDS, with a plural ending cut (borden → bord,
+    fietsen → fiets, tools → tool)."""
+    words = set()
+    for text in texts:
+        for word in WORD.findall((text or "").lower()):
+            if len(word) < 4 or word in STOPWORDS:
+                continue
+            if word.endswith("en") and len(word) > 5:
+                word = word[:-2]
+            elif word.endswith("s") and len(word) > 4:
+                word = word[:-1]
+            words.add(word)
+    return frozenset(words)
 
 
 def open_on(offer: SupportOffer, day: datetime.date) -> bool:
@@ -165,6 +200,11 @@ def score(need: SupportNeed, offer: SupportOffer, today: datetime.date) -> tuple
     points += min(WAITING_MAX, WAITING_POINTS_PER_DAY * need.waiting_days)
     if need.waiting_days:
         reasons.append(_("waiting %(days)d days") % {"days": need.waiting_days})
+    if offer.kind in DESCRIBED:
+        shared = need.words & offer.words
+        if shared:
+            points += min(WORDS_MAX, WORD_POINTS * len(shared))
+            reasons.append(_("both mention: %(words)s") % {"words": ", ".join(sorted(shared))})
     return max(0, min(MAX_SCORE, points)), tuple(reasons)
 
 

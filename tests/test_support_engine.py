@@ -32,6 +32,8 @@ points = st.one_of(
 )
 # Rooms and goods most often, so that kinds often meet; every kind sometimes.
 KINDS = ["room", "room", "goods", "goods", "money", "expertise", "volunteers", "publicity"]
+# What exactly is asked or offered, from a few words so that they often meet.
+WORD_SETS = st.frozensets(st.sampled_from(["bord", "bestek", "fiets", "tool", "kleding"]))
 days = st.integers(-10, 90).map(lambda n: TODAY + datetime.timedelta(days=n))
 
 
@@ -61,6 +63,7 @@ def need_lists(draw):
                 amount=draw(st.none() | st.integers(0, 30)),
                 accessible=draw(st.booleans()),
                 waiting_days=draw(st.integers(0, 150)),
+                words=draw(WORD_SETS),
             )
         )
     return result
@@ -93,6 +96,7 @@ def offer_lists(draw, need_dates):
                 remaining=draw(st.none() | st.integers(0, 25)),
                 max_amount=draw(st.none() | st.integers(1, 25)),
                 booked=frozenset(draw(st.sets(st.sampled_from(booked_pool), max_size=3))),
+                words=draw(WORD_SETS),
             )
         )
     return result
@@ -212,7 +216,8 @@ def docstring_score(need: SupportNeed, offer: SupportOffer) -> float:
         soon = 100
     else:
         soon = 200 * max(0, 60 - (need.date - TODAY).days) / 60
-    return distance + fit + soon + min(200, 2 * need.waiting_days)
+    shared = len(need.words & offer.words) if offer.kind in ("goods", "expertise") else 0
+    return distance + fit + soon + min(200, 2 * need.waiting_days) + min(150, 50 * shared)
 
 
 @settings(max_examples=300, deadline=None)
@@ -376,3 +381,34 @@ def test_ties_go_to_the_lower_offer_id_and_top_k_holds():
     rooms = [_room(id=i) for i in (30, 10, 20, 40)]
     found = engine.candidates([need], rooms, today=TODAY, top_k=3)
     assert [c.volunteer_id for c in found] == [10, 20, 30]
+
+
+def test_goods_that_say_what_was_asked_for_come_first():
+    """Plates go to the need for plates before bedding does: shared words count, for goods and
+    expertise only, and the reason names them."""
+    need = SupportNeed(
+        id=("need", 1), kind="goods", lat=HOME[0], lon=HOME[1], amount=40,
+        words=engine.support_words("40 borden en bestek voor de buurtmaaltijd"),
+    )
+    plates = SupportOffer(
+        id=2, kind="goods", lat=HOME[0], lon=HOME[1], available_from=TODAY, remaining=100,
+        words=engine.support_words("Servies", "Borden, glazen en bestek uit de kringloop"),
+    )
+    bedding = SupportOffer(
+        id=1, kind="goods", lat=HOME[0], lon=HOME[1], available_from=TODAY, remaining=100,
+        words=engine.support_words("Beddengoed", "Dekbedden en kussens"),
+    )
+    found = engine.candidates([need], [bedding, plates], today=TODAY, top_k=2)
+    assert [c.volunteer_id for c in found] == [2, 1]
+    assert found[0].score - found[1].score == 2 * engine.WORD_POINTS
+    assert any("bestek" in reason and "bord" in reason for reason in found[0].reasons)
+    room = SupportOffer(**{**plates.__dict__, "kind": "room", "capacity": 50, "remaining": None})
+    room_need = SupportNeed(**{**need.__dict__, "kind": "room", "amount": None})
+    assert not any("bestek" in r for r in engine.score(room_need, room, TODAY)[1])
+
+
+def test_support_words_cut_plurals_and_common_words():
+    assert engine.support_words("Fietsen en de tools, voor 12 kinderen!") == {
+        "fiets", "tool", "kinder",
+    }
+    assert engine.support_words("", None) == frozenset()
