@@ -234,12 +234,59 @@ def support_expire_impossible(*, initiative=None, offer=None) -> int:
     return gone.update(status=SupportMatch.Status.EXPIRED, decided_at=timezone.now())
 
 
+def support_release(*, initiative: Initiative) -> int:
+    """A withdrawn initiative gives back what was agreed for it: the rooms booked for it from
+    today on are free again, and what was counted goes back to what is left of each offer.
+    The organisations are told. Returns how many agreements ended."""
+    today = timezone.localdate()
+    agreed = list(
+        SupportMatch.objects.filter(
+            need__initiative=initiative, status=SupportMatch.Status.AGREED
+        ).select_related("offer__organisation", "need__initiative", "booking")
+    )
+    if not agreed:
+        return 0
+    # The offers locked in one order (see support_accept), then their pairings.
+    offers = {
+        offer.pk: offer
+        for offer in Offer.objects.select_for_update()
+        .filter(pk__in={m.offer_id for m in agreed})
+        .order_by("pk")
+    }
+    now = timezone.now()
+    for match in agreed:
+        offer = offers[match.offer_id]
+        if match.booking is not None and match.booking.date >= today:
+            match.booking.delete()
+            match.booking = None
+        elif offer.remaining is not None and match.units:
+            offer.remaining = min(offer.quantity or 0, offer.remaining + match.units)
+            offer.save(update_fields=["remaining"])
+        match.status, match.decided_at = SupportMatch.Status.EXPIRED, now
+        match.save(update_fields=["status", "decided_at", "booking"])
+        _notify_offer_side(
+            match,
+            kind=Kind.SUPPORT_DECLINED,
+            subject=gettext_lazy("Withdrawn: '%(subject)s'"),
+            body=gettext_lazy(
+                "The initiative '%(subject)s' is withdrawn, so what you agreed to give it is "
+                "yours again: '%(offer)s' is offered again."
+            ),
+            params=_params(match),
+        )
+    return len(agreed)
+
+
 @receiver(support_changed)
 def _on_support_changed(sender, initiative=None, offer=None, **kwargs):
     """An initiative approved or withdrawn, an offer posted, changed or closed: the pairs for
-    it are brought up to date at once, in the same transaction. A failure here is rolled back
-    to its savepoint and logged, not raised (the change itself is saved); the hourly run
+    it are brought up to date at once, in the same transaction. A withdrawn initiative first
+    gives back what was agreed for it (part of the withdrawal: a failure there fails it).
+    The suggestions that follow run in a savepoint: a failure there is rolled back and
+    logged, not raised (the change itself is saved); the hourly run
     (matching.tasks.suggest_support) catches up."""
+    if initiative is not None and initiative.status == Initiative.Status.WITHDRAWN:
+        support_release(initiative=initiative)
     try:
         with transaction.atomic():
             support_suggest(initiative=initiative, offer=offer)
@@ -336,6 +383,10 @@ def support_ask(*, offer: Offer, by, side: str, need=None, help_request=None) ->
             if existing.status == SupportMatch.Status.AGREED:
                 raise SupportMatchError(_("This has been agreed already."), code="agreed")
             return support_accept(match=existing, side=side, by=by)
+        if help_request is not None and help_request.neighbourhood_id is None:
+            raise SupportMatchError(
+                _("Give the help request a neighbourhood first."), code="no_neighbourhood"
+            )
         match = SupportMatch(offer=offer, need=need, help_request=help_request)
         refused = _refusal(match, today)
         if refused:
@@ -444,7 +495,11 @@ def _agree(match: SupportMatch, offer: Offer) -> str | None:
                 )
         except IntegrityError:
             return _("The room is already booked on that date.")
-    units = engine.units_for(subject, offer_data(offer, frozenset()))
+    today = timezone.localdate()
+    offer_item = offer_data(offer, frozenset())
+    units = engine.units_for(subject, offer_item)
+    # The reasons as they are now (what is left may have changed since the suggestion).
+    match.score, match.reasons = _reasons(subject, offer_item, today)
     if units is not None:
         match.units = units
         Offer.objects.filter(pk=offer.pk).update(remaining=F("remaining") - units)
@@ -481,19 +536,57 @@ def _agree(match: SupportMatch, offer: Offer) -> str | None:
         )
     if offer.is_used_up:
         others.filter(offer=offer).update(status=SupportMatch.Status.EXPIRED, decided_at=now)
-    params = _params(match)
-    agreed = {
-        "kind": Kind.SUPPORT_AGREED,
-        "subject": gettext_lazy("Agreed: '%(offer)s' for '%(subject)s'"),
-        "body": gettext_lazy(
-            "Both sides said yes: '%(offer)s' supports '%(subject)s'. Contact each other to "
-            "arrange the details."
+    elif offer.remaining is not None:
+        # What the others would get now that less is left, and their reasons with it.
+        for other in others.filter(offer=offer).select_related(
+            "need__initiative__neighbourhood", "help_request__neighbourhood"
+        ):
+            other_subject = _subject_data(other, today)
+            other.units = engine.units_for(other_subject, offer_data(offer, frozenset()))
+            other.score, other.reasons = _reasons(other_subject, offer_data(offer, frozenset()), today)
+            other.save(update_fields=["units", "score", "reasons"])
+    subject_line = gettext_lazy("Agreed: '%(offer)s' for '%(subject)s'")
+    _notify_need_side(
+        match,
+        kind=Kind.SUPPORT_AGREED,
+        subject=subject_line,
+        body=gettext_lazy(
+            "Both sides said yes: '%(offer)s' supports '%(subject)s'. Contact "
+            "%(organisation)s to arrange the details: %(contact)s"
         ),
-        "params": params,
-    }
-    _notify_need_side(match, **agreed)
-    _notify_offer_side(match, **agreed)
+        params={**_params(match), **offer_side_contact(offer)},
+    )
+    _notify_offer_side(
+        match,
+        kind=Kind.SUPPORT_AGREED,
+        subject=subject_line,
+        body=gettext_lazy(
+            "Both sides said yes: '%(offer)s' supports '%(subject)s'. Contact %(name)s to "
+            "arrange the details: %(contact)s"
+        ),
+        params={**_params(match), **need_side_contact(match)},
+    )
     return None
+
+
+def offer_side_contact(offer: Offer) -> dict:
+    """Whom the initiative contacts once agreed: the organisation's contact details."""
+    organisation = offer.organisation
+    details = [organisation.contact_name, organisation.email, organisation.phone]
+    contact = ", ".join(part for part in details if part)
+    return {
+        "organisation": organisation.name,
+        "contact": contact or organisation.get_absolute_url(),
+    }
+
+
+def need_side_contact(match: SupportMatch) -> dict:
+    """Whom the organisation contacts once agreed: the proposer (who said yes, so agreed to be
+    contacted), or for a newcomer's request the coordinator who answered for it."""
+    person = match.need.initiative.proposer if match.need_id else match.need_side_by
+    if person is None:
+        return {"name": _("the coordinators"), "contact": ""}
+    return {"name": person.get_full_name() or person.email, "contact": person.email}
 
 
 def support_decline(*, match: SupportMatch, side: str, by, reason: str = "") -> SupportMatch:

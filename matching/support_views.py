@@ -111,7 +111,11 @@ def manage_offers(request, slug):
         _matches()
         .filter(offer__organisation=organisation)
         .exclude(status=SupportMatch.Status.EXPIRED)
-        .select_related("need__initiative__neighbourhood", "help_request__neighbourhood")
+        .select_related(
+            "need__initiative__neighbourhood",
+            "need__initiative__proposer",
+            "help_request__neighbourhood",
+        )
         .order_by("status", "-created_at")[:200]
     )
     return render(

@@ -508,3 +508,82 @@ def test_a_total_below_what_was_given_is_refused(organisation, org_admin):
     services.offer_save(offer=offer)
     offer.refresh_from_db()
     assert (offer.quantity, offer.remaining, offer.is_used_up) == (6, 0, True)
+
+
+# --- What an agreement tells, and what a withdrawal gives back ---------------------------------
+
+
+def test_after_the_first_agreement_the_others_see_what_is_left(organisation, org_admin):
+    place = NeighbourhoodFactory()
+    first, second = (
+        InitiativeFactory(approved=True, neighbourhood=place, needs=[("goods", 6)])
+        for _ in range(2)
+    )
+    offer = _goods_offer(organisation, place)
+    matches = {m.need.initiative_id: m for m in SupportMatch.objects.filter(offer=offer)}
+    assert matches[second.pk].units == 6
+    _both_say_yes(matches[first.pk], need_by=first.proposer, offer_by=org_admin)
+    other = SupportMatch.objects.get(pk=matches[second.pk].pk)
+    assert other.units == 4
+    assert any("4" in reason and "6" in reason for reason in other.reasons["en"])
+    assert not any("all of the 6" in reason for reason in other.reasons["en"])
+
+
+def test_an_agreement_gives_each_side_the_others_contact(organisation, org_admin):
+    organisation.contact_name, organisation.email = "Olga Contact", "info@buurtgroep.example"
+    organisation.save()
+    offer = OfferFactory(organisation=organisation)
+    initiative = InitiativeFactory(approved=True, neighbourhood=offer.neighbourhood)
+    match = SupportMatchFactory(offer=offer, need=initiative.needs.get())
+    _both_say_yes(match, need_by=initiative.proposer, offer_by=org_admin)
+    to_proposer = Notification.objects.get(user=initiative.proposer, kind="support_agreed")
+    assert "info@buurtgroep.example" in to_proposer.body and "Olga Contact" in to_proposer.body
+    to_member = Notification.objects.get(user=org_admin, kind="support_agreed")
+    assert initiative.proposer.email in to_member.body
+
+
+def test_withdrawing_gives_back_the_room_and_the_units_and_tells_the_organisation(
+    organisation, org_admin
+):
+    place = NeighbourhoodFactory()
+    initiative = InitiativeFactory(
+        approved=True, neighbourhood=place, needs=[("room", None), ("goods", 6)]
+    )
+    room = OfferFactory(organisation=organisation, neighbourhood=place)
+    goods = _goods_offer(organisation, place)
+    support.support_suggest()  # the room came from a factory, not through offer_save
+    assert SupportMatch.objects.filter(need__initiative=initiative).count() == 2
+    for match in SupportMatch.objects.filter(need__initiative=initiative):
+        _both_say_yes(match, need_by=initiative.proposer, offer_by=org_admin)
+    goods.refresh_from_db()
+    assert goods.remaining == 4
+    assert not Offer.objects.offered(on=initiative.date).filter(pk=room.pk).exists()
+    told = Notification.objects.filter(user=org_admin, kind="support_declined").count()
+
+    services.initiative_withdraw(initiative=initiative, by=initiative.proposer)
+
+    goods.refresh_from_db()
+    assert goods.remaining == 10
+    assert not RoomBooking.objects.filter(offer=room).exists()
+    assert Offer.objects.offered(on=initiative.date).filter(pk=room.pk).exists()
+    assert set(
+        SupportMatch.objects.filter(need__initiative=initiative).values_list("status", flat=True)
+    ) == {Match.EXPIRED}
+    assert Notification.objects.filter(user=org_admin, kind="support_declined").count() == told + 2
+
+
+def test_a_changed_initiative_goes_back_to_the_coordinators(coordinator, resident):
+    initiative = InitiativeFactory(proposer=resident, status=Status.CHANGES_REQUESTED)
+    services.initiative_update(
+        initiative=initiative, by=resident, needs=[{"kind": "room"}], title="Beter zo"
+    )
+    notice = Notification.objects.get(user=coordinator, kind="initiative_submitted")
+    assert "Beter zo" in notice.subject
+
+
+def test_goods_for_a_request_without_a_neighbourhood_are_refused(organisation, org_admin):
+    request = HelpRequestFactory(kind="goods", status="open", neighbourhood=None)
+    offer = _goods_offer(organisation, NeighbourhoodFactory())
+    with pytest.raises(support.SupportMatchError):
+        support.support_ask(offer=offer, by=org_admin, side="offer", help_request=request)
+    assert not SupportMatch.objects.exists()

@@ -95,13 +95,25 @@ def initiative_update(*, initiative: Initiative, by, needs: list[dict], message:
             raise SupportError(_("This initiative has just been reviewed."), code="reviewed")
         for name, value in fields.items():
             setattr(initiative, name, value)
-        if initiative.can("resubmit"):
+        resubmitted = initiative.can("resubmit")
+        if resubmitted:
             initiative.status = initiative.STEPS["resubmit"][1]
         initiative.full_clean()
         initiative.save()
         _needs_save(initiative, needs)
         if message:
             InitiativeMessage.objects.create(initiative=initiative, author=by, body=message)
+        if resubmitted:
+            notifications_create_for(
+                get_user_model().objects.coordinators(),
+                kind=Kind.INITIATIVE_SUBMITTED,
+                subject=gettext_lazy("Changed initiative to review: %(title)s"),
+                body=gettext_lazy(
+                    "%(name)s changed '%(title)s' as you asked. Review it again in the admin."
+                ),
+                params={"name": by.get_full_name() or by.email, "title": initiative.title},
+                link=reverse("admin:initiatives_initiative_change", args=[initiative.pk]),
+            )
     return initiative
 
 
