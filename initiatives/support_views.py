@@ -94,11 +94,15 @@ def _visible_offer(request, pk) -> Offer:
 
 def asking_initiatives(user, offer):
     """The person's approved initiatives with a need the offer could meet."""
-    return Initiative.objects.public().filter(
-        proposer=user,
-        needs__kind=offer.kind,
-        needs__met_at__isnull=True,
-    ).filter(Q(date__isnull=True) | Q(date__gte=timezone.localdate()))
+    return (
+        Initiative.objects.public()
+        .filter(
+            proposer=user,
+            needs__kind=offer.kind,
+            needs__met_at__isnull=True,
+        )
+        .filter(Q(date__isnull=True) | Q(date__gte=timezone.localdate()))
+    )
 
 
 def offer_detail(request, pk):

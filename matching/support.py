@@ -180,16 +180,18 @@ def support_suggest(*, initiative=None, offer=None) -> int:
         return 0
     taken = set(
         SupportMatch.objects.filter(offer_id__in={c.volunteer_id for c in found})
-        .filter(
-            Q(status__in=SupportMatch.IN_PLAY) | Q(status=SupportMatch.Status.DECLINED)
-        )
+        .filter(Q(status__in=SupportMatch.IN_PLAY) | Q(status=SupportMatch.Status.DECLINED))
         .values_list("need_id", "help_request_id", "offer_id")
     )
     data_by_id = {d.id: d for d in data}
     made = 0
     for candidate in found:
         kind, pk = candidate.need_id
-        key = (pk, None, candidate.volunteer_id) if kind == "need" else (None, pk, candidate.volunteer_id)
+        key = (
+            (pk, None, candidate.volunteer_id)
+            if kind == "need"
+            else (None, pk, candidate.volunteer_id)
+        )
         if key in taken:
             continue
         need_item = data_by_id[candidate.need_id]
@@ -396,7 +398,9 @@ def support_ask(*, offer: Offer, by, side: str, need=None, help_request=None) ->
         match.score, match.reasons = _reasons(need_item, offer_item, today)
         match.date = need_item.date if offer.kind == Support.ROOM else None
         match.units = engine.units_for(need_item, offer_item)
-        match.source = SupportMatch.Source.NEED_SIDE if side == NEED_SIDE else SupportMatch.Source.OFFER_SIDE
+        match.source = (
+            SupportMatch.Source.NEED_SIDE if side == NEED_SIDE else SupportMatch.Source.OFFER_SIDE
+        )
         setattr(match, f"{side}_side_at", timezone.now())
         setattr(match, f"{side}_side_by", by)
         match.save()
@@ -422,8 +426,7 @@ def _tell_other_side(match, side):
             kind=Kind.SUPPORT_ASKED,
             subject=gettext_lazy("Support offered for '%(subject)s'"),
             body=gettext_lazy(
-                "An organisation offers '%(offer)s' for '%(subject)s'. Say yes or no on its "
-                "page."
+                "An organisation offers '%(offer)s' for '%(subject)s'. Say yes or no on its page."
             ),
             params=_params(match),
         )
@@ -491,7 +494,9 @@ def _agree(match: SupportMatch, offer: Offer) -> str | None:
         try:
             with transaction.atomic():
                 match.booking = RoomBooking.objects.create(
-                    offer=offer, date=match.date, initiative=match.need.initiative if match.need_id else None
+                    offer=offer,
+                    date=match.date,
+                    initiative=match.need.initiative if match.need_id else None,
                 )
         except IntegrityError:
             return _("The room is already booked on that date.")
@@ -543,7 +548,9 @@ def _agree(match: SupportMatch, offer: Offer) -> str | None:
         ):
             other_subject = _subject_data(other, today)
             other.units = engine.units_for(other_subject, offer_data(offer, frozenset()))
-            other.score, other.reasons = _reasons(other_subject, offer_data(offer, frozenset()), today)
+            other.score, other.reasons = _reasons(
+                other_subject, offer_data(offer, frozenset()), today
+            )
             other.save(update_fields=["units", "score", "reasons"])
     subject_line = gettext_lazy("Agreed: '%(offer)s' for '%(subject)s'")
     _notify_need_side(

@@ -33,9 +33,11 @@ def _matches():
 def _offerable(user, initiative):
     """The person's organisations' open offers of a kind the initiative still needs."""
     kinds = [need.kind for need in initiative.needs.all() if not need.is_met]
-    return Offer.objects.offered().filter(
-        organisation__memberships__user=user, kind__in=kinds
-    ).select_related("organisation")
+    return (
+        Offer.objects.offered()
+        .filter(organisation__memberships__user=user, kind__in=kinds)
+        .select_related("organisation")
+    )
 
 
 def initiative_detail(request, pk):
@@ -49,7 +51,11 @@ def initiative_detail(request, pk):
     is_proposer = user.is_authenticated and initiative.proposer_id == user.pk
     if not (initiative.is_public or is_proposer or is_coordinator(user)):
         raise Http404
-    context = {"initiative": initiative, "needs": initiative.needs.all(), "is_proposer": is_proposer}
+    context = {
+        "initiative": initiative,
+        "needs": initiative.needs.all(),
+        "is_proposer": is_proposer,
+    }
     if is_proposer:
         context.update(
             matches=list(

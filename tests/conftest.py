@@ -26,9 +26,9 @@ from mpact.factories import (
     ParticipantFactory,
     ReferralFactory,
     ResponseFactory,
-    SupportMatchFactory,
     SessionFactory,
     SignUpFactory,
+    SupportMatchFactory,
     UserFactory,
     VolunteerProfileFactory,
 )

@@ -387,15 +387,29 @@ def test_goods_that_say_what_was_asked_for_come_first():
     """Plates go to the need for plates before bedding does: shared words count, for goods and
     expertise only, and the reason names them."""
     need = SupportNeed(
-        id=("need", 1), kind="goods", lat=HOME[0], lon=HOME[1], amount=40,
+        id=("need", 1),
+        kind="goods",
+        lat=HOME[0],
+        lon=HOME[1],
+        amount=40,
         words=engine.support_words("40 borden en bestek voor de buurtmaaltijd"),
     )
     plates = SupportOffer(
-        id=2, kind="goods", lat=HOME[0], lon=HOME[1], available_from=TODAY, remaining=100,
+        id=2,
+        kind="goods",
+        lat=HOME[0],
+        lon=HOME[1],
+        available_from=TODAY,
+        remaining=100,
         words=engine.support_words("Servies", "Borden, glazen en bestek uit de kringloop"),
     )
     bedding = SupportOffer(
-        id=1, kind="goods", lat=HOME[0], lon=HOME[1], available_from=TODAY, remaining=100,
+        id=1,
+        kind="goods",
+        lat=HOME[0],
+        lon=HOME[1],
+        available_from=TODAY,
+        remaining=100,
         words=engine.support_words("Beddengoed", "Dekbedden en kussens"),
     )
     found = engine.candidates([need], [bedding, plates], today=TODAY, top_k=2)
@@ -409,6 +423,8 @@ def test_goods_that_say_what_was_asked_for_come_first():
 
 def test_support_words_cut_plurals_and_common_words():
     assert engine.support_words("Fietsen en de tools, voor 12 kinderen!") == {
-        "fiets", "tool", "kinder",
+        "fiets",
+        "tool",
+        "kinder",
     }
     assert engine.support_words("", None) == frozenset()

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from initiatives import services
@@ -31,7 +30,9 @@ def _propose(resident, neighbourhood, **extra):
     )
 
 
-def test_from_proposal_to_a_booked_room(resident, coordinator, organisation, org_admin, django_capture_on_commit_callbacks):
+def test_from_proposal_to_a_booked_room(
+    resident, coordinator, organisation, org_admin, django_capture_on_commit_callbacks
+):
     neighbourhood = NeighbourhoodFactory()
     with django_capture_on_commit_callbacks(execute=True):
         initiative = _propose(resident, neighbourhood)
@@ -43,8 +44,12 @@ def test_from_proposal_to_a_booked_room(resident, coordinator, organisation, org
     with django_capture_on_commit_callbacks(execute=True):
         offer = services.offer_save(
             offer=Offer(
-                organisation=organisation, kind="room", title="Buurthuiszaal",
-                description="Zaal", neighbourhood=neighbourhood, capacity=40,
+                organisation=organisation,
+                kind="room",
+                title="Buurthuiszaal",
+                description="Zaal",
+                neighbourhood=neighbourhood,
+                capacity=40,
             )
         )
     match = SupportMatch.objects.get(offer=offer)
@@ -56,14 +61,20 @@ def test_from_proposal_to_a_booked_room(resident, coordinator, organisation, org
     assert match.status == SupportMatch.Status.AGREED
     assert RoomBooking.objects.filter(offer=offer, date=initiative.date).count() == 1
     assert not Offer.objects.offered(on=initiative.date).filter(pk=offer.pk).exists()
-    assert Offer.objects.offered(on=initiative.date + timedelta(days=1)).filter(pk=offer.pk).exists()
+    assert (
+        Offer.objects.offered(on=initiative.date + timedelta(days=1)).filter(pk=offer.pk).exists()
+    )
     assert Notification.objects.filter(kind="support_agreed").count() >= 2
 
 
-def test_a_second_initiative_cannot_book_the_same_room_on_the_same_date(resident, coordinator, org_admin):
+def test_a_second_initiative_cannot_book_the_same_room_on_the_same_date(
+    resident, coordinator, org_admin
+):
     offer = OfferFactory(organisation=org_admin.organisations.first())
     day = timezone.localdate() + timedelta(days=10)
-    first = InitiativeFactory(approved=True, date=day, neighbourhood=offer.neighbourhood, proposer=resident)
+    first = InitiativeFactory(
+        approved=True, date=day, neighbourhood=offer.neighbourhood, proposer=resident
+    )
     second = InitiativeFactory(approved=True, date=day, neighbourhood=offer.neighbourhood)
     a = support.support_ask(offer=offer, by=resident, side="need", need=first.needs.get())
     b = support.support_ask(offer=offer, by=second.proposer, side="need", need=second.needs.get())

@@ -179,7 +179,12 @@ def test_an_organisation_posts_goods_and_a_room(client, org_admin, organisation)
     goods = Offer.objects.get()
     assert goods.quantity == goods.remaining == 40 and goods.organisation == organisation
     room = _offer_form(
-        neighbourhood, kind="room", title="Zaal", capacity="30", quantity="", delivery="",
+        neighbourhood,
+        kind="room",
+        title="Zaal",
+        capacity="30",
+        quantity="",
+        delivery="",
         weekdays=["5", "6"],
     )
     room["accessible"] = "on"
@@ -236,7 +241,9 @@ def test_both_sides_say_yes_on_their_pages_and_the_room_is_booked(
     client, resident, org_admin, organisation
 ):
     offer = OfferFactory(organisation=organisation)
-    initiative = InitiativeFactory(proposer=resident, approved=True, neighbourhood=offer.neighbourhood)
+    initiative = InitiativeFactory(
+        proposer=resident, approved=True, neighbourhood=offer.neighbourhood
+    )
     match = SupportMatchFactory(offer=offer, need=initiative.needs.get())
     client.force_login(resident)
     page = client.get(initiative.get_absolute_url()).content.decode()
@@ -302,8 +309,9 @@ def test_initiative_list_costs_the_same_queries_for_1_and_50(
 ):
     neighbourhood = NeighbourhoodFactory()
     for _ in range(count):
-        InitiativeFactory(approved=True, needs=[("room", None), ("money", 100)],
-                          neighbourhood=neighbourhood)
+        InitiativeFactory(
+            approved=True, needs=[("room", None), ("money", 100)], neighbourhood=neighbourhood
+        )
     # The paginator's count, the page, its open needs, the neighbourhood choices.
     with django_assert_num_queries(4):
         response = client.get(reverse("initiatives:initiative_list"), {"kind": "money"})
@@ -339,13 +347,17 @@ def test_lists_show_only_what_is_public_and_open(client):
     OfferFactory(status=Offer.Status.CLOSED)
     OfferFactory(organisation=OrganisationFactory(approved_at=None))
     OfferFactory(kind="goods", quantity=5, remaining=0)
-    OfferFactory(available_until=timezone.localdate() - timedelta(days=1),
-                 available_from=timezone.localdate() - timedelta(days=9))
+    OfferFactory(
+        available_until=timezone.localdate() - timedelta(days=1),
+        available_from=timezone.localdate() - timedelta(days=9),
+    )
     listed = client.get(reverse("initiatives:offer_list")).context["page"].object_list
     assert list(listed) == [offer]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     query=st.dictionaries(
         st.sampled_from(["q", "kind", "neighbourhood", "free_on", "page", "x"]),
@@ -378,8 +390,9 @@ def test_an_organisations_offers_page_costs_the_same_queries_for_1_and_50(
 
     def add(count):
         for _ in range(count):
-            OfferFactory(organisation=organisation, neighbourhood=neighbourhood, kind="goods",
-                         quantity=10)
+            OfferFactory(
+                organisation=organisation, neighbourhood=neighbourhood, kind="goods", quantity=10
+            )
             SupportMatchFactory(offer=room)
 
     client.force_login(org_admin)
@@ -398,8 +411,10 @@ def test_the_proposers_pages_cost_the_same_queries_for_1_and_50_offers(client, r
 
     def add(count):
         for _ in range(count):
-            SupportMatchFactory(offer=OfferFactory(neighbourhood=initiative.neighbourhood),
-                                need=initiative.needs.get())
+            SupportMatchFactory(
+                offer=OfferFactory(neighbourhood=initiative.neighbourhood),
+                need=initiative.needs.get(),
+            )
             InitiativeFactory(proposer=resident)
 
     client.force_login(resident)

@@ -247,7 +247,12 @@ TABLE = [
         ]
     ],
     # An organisation's offers (issue 15)
-    ("manage: offers", "matching:manage_offers", lambda o: {"slug": o["organisation"].slug}, OWN_ORG_ONLY),
+    (
+        "manage: offers",
+        "matching:manage_offers",
+        lambda o: {"slug": o["organisation"].slug},
+        OWN_ORG_ONLY,
+    ),
     (
         "manage: new offer",
         "initiatives:manage_offer_create",

@@ -921,7 +921,7 @@ class HoursEntry(models.Model):
 
 
 # Residents' initiatives and organisations' offers (issue 15), in their own module.
-from initiatives.models.support import (  # noqa: E402
+from initiatives.models.support import (  # noqa: E402, F401
     ALL_WEEKDAYS,
     WEEKDAY_NAMES,
     Initiative,

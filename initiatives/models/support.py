@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mpact.core.models import Neighbourhood
-
 from mpact.core.workflow import transitions_of
 
 
@@ -151,9 +150,7 @@ class Initiative(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5000)],
     )
-    accessible = models.BooleanField(
-        _("the place must be wheelchair accessible"), default=False
-    )
+    accessible = models.BooleanField(_("the place must be wheelchair accessible"), default=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -263,9 +260,7 @@ class InitiativeMessage(models.Model):
     """A message between the coordinators and the proposer about an initiative: the review's
     questions and reasons, and the proposer's answers."""
 
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="messages"
-    )
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("written by"),

@@ -78,7 +78,9 @@ def initiative_propose(*, proposer, needs: list[dict], **fields) -> Initiative:
     return initiative
 
 
-def initiative_update(*, initiative: Initiative, by, needs: list[dict], message: str = "", **fields):
+def initiative_update(
+    *, initiative: Initiative, by, needs: list[dict], message: str = "", **fields
+):
     """The proposer changes their initiative while it waits for review or after changes were
     asked; the latter sends it back for review."""
     if not initiative.is_editable:

@@ -35,7 +35,10 @@ class SupportMatch(models.Model):
     IN_PLAY = [Status.OPEN, Status.AGREED]
 
     offer = models.ForeignKey(
-        "initiatives.Offer", verbose_name=_("offer"), on_delete=models.CASCADE, related_name="matches"
+        "initiatives.Offer",
+        verbose_name=_("offer"),
+        on_delete=models.CASCADE,
+        related_name="matches",
     )
     need = models.ForeignKey(
         "initiatives.InitiativeNeed",
