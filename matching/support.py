@@ -12,6 +12,7 @@ answer for both in the admin.
 
 import logging
 from collections import defaultdict
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -171,7 +172,17 @@ def support_suggest(*, initiative=None, offer=None) -> int:
     engine_offers = _offers(offers, today)
     subjects = {("need", n.pk): n for n in needs}
     subjects.update({("request", r.pk): r for r in requests})
-    data = [need_data(n, today) for n in needs] + [request_data(r, today) for r in requests]
+    # A pair declined before is left out, so that the next best offer takes its place.
+    declined = defaultdict(set)
+    for need_id, request_id, offer_id in SupportMatch.objects.filter(
+        status=SupportMatch.Status.DECLINED
+    ).values_list("need_id", "help_request_id", "offer_id"):
+        declined[("need", need_id) if need_id else ("request", request_id)].add(offer_id)
+    data = [
+        replace(item, excluded=frozenset(declined[item.id]))
+        for item in [need_data(n, today) for n in needs]
+        + [request_data(r, today) for r in requests]
+    ]
     found = engine.candidates(data, engine_offers.values(), today=today, top_k=TOP_K)
     if offer is not None:
         # Only the pairs with this offer are new; the others were suggested before.
@@ -180,7 +191,7 @@ def support_suggest(*, initiative=None, offer=None) -> int:
         return 0
     taken = set(
         SupportMatch.objects.filter(offer_id__in={c.volunteer_id for c in found})
-        .filter(Q(status__in=SupportMatch.IN_PLAY) | Q(status=SupportMatch.Status.DECLINED))
+        .filter(status__in=SupportMatch.IN_PLAY)
         .values_list("need_id", "help_request_id", "offer_id")
     )
     data_by_id = {d.id: d for d in data}

@@ -63,6 +63,7 @@ class SupportNeed:
     accessible: bool = False
     waiting_days: int = 0
     words: frozenset = frozenset()  # support_words of what exactly is needed
+    excluded: frozenset = frozenset()  # offer ids declined for this need before
 
 
 @dataclass(frozen=True)
@@ -209,9 +210,10 @@ def score(need: SupportNeed, offer: SupportOffer, today: datetime.date) -> tuple
 
 
 def candidates(needs, offers, *, today: datetime.date, top_k: int = 3) -> list[Candidate]:
-    """Per need, the `top_k` offers that pass the hard rules, best score first (ties: lower
-    offer id first). Every pair is tried: the needs and offers of a municipality are
-    hundreds, not tens of thousands, so nothing is left out by a shortcut."""
+    """Per need, the `top_k` offers that pass the hard rules and were not declined for it
+    before (`excluded`), best score first (ties: lower offer id first). Every pair is tried:
+    the needs and offers of a municipality are hundreds, not tens of thousands, so nothing is
+    left out by a shortcut."""
     by_kind = {}
     for offer in offers:
         by_kind.setdefault(offer.kind, []).append(offer)
@@ -219,7 +221,7 @@ def candidates(needs, offers, *, today: datetime.date, top_k: int = 3) -> list[C
     for need in needs:
         scored = []
         for offer in by_kind.get(need.kind, ()):
-            if refusal(need, offer, today) is None:
+            if offer.id not in need.excluded and refusal(need, offer, today) is None:
                 points, reasons = score(need, offer, today)
                 scored.append(Candidate(need.id, offer.id, points, reasons))
         scored.sort(key=lambda c: (-c.score, c.volunteer_id))

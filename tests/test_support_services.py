@@ -587,3 +587,17 @@ def test_goods_for_a_request_without_a_neighbourhood_are_refused(organisation, o
     with pytest.raises(support.SupportMatchError):
         support.support_ask(offer=offer, by=org_admin, side="offer", help_request=request)
     assert not SupportMatch.objects.exists()
+
+
+def test_a_declined_offer_makes_room_for_the_next_best(organisation, org_admin, resident):
+    place = NeighbourhoodFactory()
+    InitiativeFactory(approved=True, neighbourhood=place, proposer=resident)
+    rooms = [OfferFactory(organisation=organisation, neighbourhood=place) for _ in range(4)]
+    assert support.support_suggest() == 3
+    suggested = {m.offer_id for m in SupportMatch.objects.all()}
+    fourth = ({r.pk for r in rooms} - suggested).pop()
+    declined = SupportMatch.objects.first()
+    support.support_decline(match=declined, side="need", by=resident)
+    assert support.support_suggest() == 1
+    open_now = set(SupportMatch.objects.filter(status=Match.OPEN).values_list("offer", flat=True))
+    assert open_now == (suggested - {declined.offer_id}) | {fourth}
