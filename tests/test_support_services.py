@@ -601,3 +601,18 @@ def test_a_declined_offer_makes_room_for_the_next_best(organisation, org_admin, 
     assert support.support_suggest() == 1
     open_now = set(SupportMatch.objects.filter(status=Match.OPEN).values_list("offer", flat=True))
     assert open_now == (suggested - {declined.offer_id}) | {fourth}
+
+
+def test_the_hourly_run_suggests_and_ends_what_passed(organisation):
+    from matching.tasks import suggest_support
+
+    place = NeighbourhoodFactory()
+    soon = InitiativeFactory(approved=True, neighbourhood=place)
+    OfferFactory(organisation=organisation, neighbourhood=place)
+    assert suggest_support() == 1
+    match = SupportMatch.objects.get()
+    # The day passes without an answer: the next run ends the pairing, and suggests nothing.
+    Initiative.objects.filter(pk=soon.pk).update(date=timezone.localdate() - timedelta(days=1))
+    assert suggest_support() == 0
+    match.refresh_from_db()
+    assert match.status == Match.EXPIRED
