@@ -459,7 +459,7 @@ class OfferAdmin(admin.ModelAdmin):
     def close_offers(self, request, queryset):
         count = 0
         for offer in queryset.filter(status=Offer.Status.OPEN):
-            services.offer_close(offer=offer)
+            services.offer_set_status(offer=offer, status=Offer.Status.CLOSED)
             count += 1
         self.message_user(request, ngettext("%d offer closed.", "%d offers closed.", count) % count)
 
@@ -467,7 +467,7 @@ class OfferAdmin(admin.ModelAdmin):
     def reopen_offers(self, request, queryset):
         count = 0
         for offer in queryset.filter(status=Offer.Status.CLOSED):
-            services.offer_reopen(offer=offer)
+            services.offer_set_status(offer=offer, status=Offer.Status.OPEN)
             count += 1
         self.message_user(
             request, ngettext("%d offer reopened.", "%d offers reopened.", count) % count

@@ -259,12 +259,15 @@ def manage_offer_status(request, slug, pk):
     membership = membership_or_404(request, slug)
     offer = get_object_or_404(Offer, pk=pk, organisation=membership.organisation)
     status = request.POST.get("status", "")
-    if status == Offer.Status.CLOSED:
-        services.offer_close(offer=offer)
-        messages.success(request, _("'%(title)s' is no longer offered.") % {"title": offer.title})
-    elif status == Offer.Status.OPEN:
-        services.offer_reopen(offer=offer)
-        messages.success(request, _("'%(title)s' is offered again.") % {"title": offer.title})
+    try:
+        services.offer_set_status(offer=offer, status=status)
+    except services.SupportError as error:
+        messages.error(request, error.message)
     else:
-        messages.error(request, _("Unknown status."))
+        done = (
+            _("'%(title)s' is offered again.")
+            if offer.status == Offer.Status.OPEN
+            else _("'%(title)s' is no longer offered.")
+        )
+        messages.success(request, done % {"title": offer.title})
     return redirect("matching:manage_offers", slug=slug)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -198,10 +199,12 @@ def _match_and_side(request, pk):
     return match, side
 
 
-def _fallback(match, side):
+def _back_after_answer(request, match, side):
+    """To the page the answer was given on, else the answering side's own page: the
+    initiative's for its proposer, the organisation's offers for its members."""
     if side == support.NEED_SIDE:
-        return match.need.initiative
-    return "matching:manage_offers", match.offer.organisation.slug
+        return _back(request, match.need.initiative)
+    return _back(request, reverse("matching:manage_offers", args=[match.offer.organisation.slug]))
 
 
 @login_required
@@ -217,8 +220,7 @@ def support_accept(request, pk):
             messages.success(request, _("Agreed! Both sides are told."))
         else:
             messages.success(request, _("Your yes is sent. The other side is asked."))
-    fallback = _fallback(match, side)
-    return _back(request, redirect(*fallback).url if isinstance(fallback, tuple) else fallback)
+    return _back_after_answer(request, match, side)
 
 
 @login_required
@@ -233,5 +235,4 @@ def support_decline(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your answer is saved."))
-    fallback = _fallback(match, side)
-    return _back(request, redirect(*fallback).url if isinstance(fallback, tuple) else fallback)
+    return _back_after_answer(request, match, side)

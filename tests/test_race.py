@@ -9,17 +9,15 @@ import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from initiatives import services
 from initiatives.models import Session, SignUp
 from mpact.factories import SessionFactory
 from mpact.notifications import tasks as notification_tasks
 from mpact.notifications.models import Notification
+from tests import racing
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-JOIN_TIMEOUT = 60
 
 
 @pytest.fixture
@@ -38,36 +36,7 @@ def enqueued(monkeypatch):
 
 
 def run_together(jobs):
-    """Run each job in its own thread, all released at once; returns their outcomes in order.
-
-    An outcome is ("ok", value), ("refused", SignUpError code) or ("crash", repr(exception)).
-    """
-    barrier = threading.Barrier(len(jobs), timeout=JOIN_TIMEOUT)
-    outcomes = [None] * len(jobs)
-
-    def run(index, prepare, act):
-        try:
-            subject = prepare()  # own connection, own objects, before the start signal
-            barrier.wait()
-            outcomes[index] = ("ok", act(subject))
-        except services.SignUpError as error:
-            outcomes[index] = ("refused", error.code)
-        except BaseException as error:  # noqa: B036 — any other escape is a failure to report
-            outcomes[index] = ("crash", repr(error))
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, prepare, act), name=f"race-{index}")
-        for index, (prepare, act) in enumerate(jobs)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return outcomes
+    return racing.run_together(jobs, refusal=services.SignUpError)
 
 
 def signup_job(session_pk, email, *, join_waitlist=False):

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from initiatives.models import InitiativeNeed, Offer, RoomBooking
@@ -20,10 +20,10 @@ from matching import support
 from matching.models import SupportMatch
 from mpact.factories import InitiativeFactory, NeighbourhoodFactory, OfferFactory
 from mpact.notifications import tasks as notification_tasks
+from tests import racing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-JOIN_TIMEOUT = 60
 ROUNDS = 3  # each race is run a few times over, on fresh objects
 
 
@@ -43,34 +43,7 @@ def enqueued(monkeypatch):
 
 
 def run_together(jobs):
-    """Run each job in its own thread, all released at once; their outcomes in order:
-    ("ok", value), ("refused", SupportMatchError code) or ("crash", repr(exception))."""
-    barrier = threading.Barrier(len(jobs), timeout=JOIN_TIMEOUT)
-    outcomes = [None] * len(jobs)
-
-    def run(index, prepare, act):
-        try:
-            subject = prepare()  # own connection, own objects, before the start signal
-            barrier.wait()
-            outcomes[index] = ("ok", act(subject))
-        except support.SupportMatchError as error:
-            outcomes[index] = ("refused", error.code)
-        except BaseException as error:  # noqa: B036 — any other escape is a failure to report
-            outcomes[index] = ("crash", repr(error))
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, prepare, act), name=f"support-race-{index}")
-        for index, (prepare, act) in enumerate(jobs)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return outcomes
+    return racing.run_together(jobs, refusal=support.SupportMatchError)
 
 
 def offer_side_says_yes(match_pk, by_pk):

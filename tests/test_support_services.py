@@ -447,7 +447,7 @@ def test_closing_an_offer_ends_its_open_pairings_and_reopening_suggests_again(
     assert SupportMatch.objects.get(offer=room, need__initiative=waiting).status == Match.OPEN
 
     with committed():
-        services.offer_close(offer=room)
+        services.offer_set_status(offer=room, status="closed")
     assert SupportMatch.objects.get(pk=agreed.pk).status == Match.AGREED  # agreed stands
     assert SupportMatch.objects.get(offer=room, need__initiative=waiting).status == Match.EXPIRED
     # The other room's offer to the initiative still waiting is untouched.
@@ -455,7 +455,7 @@ def test_closing_an_offer_ends_its_open_pairings_and_reopening_suggests_again(
     assert not Offer.objects.offered().filter(pk=room.pk).exists()
 
     with committed():
-        services.offer_reopen(offer=room)
+        services.offer_set_status(offer=room, status="open")
     assert SupportMatch.objects.filter(offer=room, status=Match.OPEN).count() == 1
 
 

@@ -61,9 +61,8 @@ from initiatives.services.support import (
     initiative_review,
     initiative_update,
     initiative_withdraw,
-    offer_close,
-    offer_reopen,
     offer_save,
+    offer_set_status,
     support_changed,
 )
 from initiatives.services.talk import (
@@ -103,9 +102,8 @@ __all__ = [
     "invitation_create",
     "invitation_from_token",
     "membership_remove",
-    "offer_close",
-    "offer_reopen",
     "offer_save",
+    "offer_set_status",
     "opportunity_duplicate",
     "opportunity_set_status",
     "organisation_approve",

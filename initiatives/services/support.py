@@ -247,18 +247,13 @@ def offer_save(*, offer: Offer) -> Offer:
     return offer
 
 
-def offer_close(*, offer: Offer) -> Offer:
-    """The organisation stops offering it; the pairings still waiting for an answer end."""
+def offer_set_status(*, offer: Offer, status: str) -> Offer:
+    """The organisation stops offering it (closed: the pairings still waiting for an answer
+    end) or offers it again (open: it is suggested again)."""
+    if status not in Offer.Status.values:
+        raise SupportError(_("Unknown status."), code="status")
     with transaction.atomic():
-        offer.status = Offer.Status.CLOSED
-        offer.save(update_fields=["status", "updated_at"])
-        _changed(offer=offer)
-    return offer
-
-
-def offer_reopen(*, offer: Offer) -> Offer:
-    with transaction.atomic():
-        offer.status = Offer.Status.OPEN
+        offer.status = status
         offer.save(update_fields=["status", "updated_at"])
         _changed(offer=offer)
     return offer
