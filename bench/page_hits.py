@@ -2,14 +2,16 @@
 
 Not logged in, a list page is the public page cache's hit; logged in (--logged-in, the demo
 volunteer's session), it is the header rendered for the person around the list kept as a
-fragment, and their own page (/vrijwilliger/) is rendered whole.
+fragment, and around their own page (/vrijwilliger/), kept for them (mpact/cache.py,
+person_fragment).
 
 The load benchmark (bench/pages.py) measures under gunicorn, where two cores shared by the
 client, the workers, PostgreSQL and Redis make single figures noisy. This one calls Django's
 WSGI handler directly, many times per page, interleaved over rounds, and reports CPU time
 (user + system) per request: the cost a cache hit adds over /health/, which the middleware
-stack and the server cost both pay. Needs a seeded bench database (bench/run_pages.sh); it
-collects the static files it needs (--static-root) the first time.
+stack and the server cost both pay. Needs a seeded and migrated bench database
+(bench/run_pages.sh, which migrates it also with --reuse); it collects the static files it
+needs (--static-root) the first time.
 
     .venv/bin/python bench/page_hits.py --cache redis   # REDIS_URL for the cache, as in production
     .venv/bin/python bench/page_hits.py --cache local   # local memory per process

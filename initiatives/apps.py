@@ -13,12 +13,16 @@ class InitiativesConfig(AppConfig):
         from initiatives.models import (
             Activity,
             ActivityTranslation,
+            HoursEntry,
+            Membership,
             Opportunity,
             OpportunityTranslation,
             Organisation,
+            Response,
             Session,
+            SignUp,
         )
-        from mpact.cache import public_pages_changed
+        from mpact.cache import person_pages_follow, public_pages_changed
         from mpact.core.models import Language, Neighbourhood, Skill
 
         def refresh(sender, instance, **kwargs):
@@ -71,3 +75,18 @@ class InitiativesConfig(AppConfig):
                 weak=False,
                 dispatch_uid=f"public_pages_m2m_{relation.through._meta.label}",
             )
+
+        # A person's own page (the volunteer's page, mpact/cache.py person_fragment) shows
+        # their sign-ups (found by e-mail address, a guest's too), responses, hours and
+        # organisations: a save or delete of one changes that person's page version when it
+        # commits. Updates in bulk call person_changed() themselves (services.hours).
+        person_pages_follow(SignUp, lambda signup: {"emails": [signup.email]}, owner="email")
+        person_pages_follow(
+            Response, lambda response: {"users": [response.volunteer_id]}, owner="volunteer"
+        )
+        person_pages_follow(
+            HoursEntry, lambda entry: {"users": [entry.volunteer_id]}, owner="volunteer"
+        )
+        person_pages_follow(
+            Membership, lambda membership: {"users": [membership.user_id]}, owner="user"
+        )

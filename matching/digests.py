@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from matching.models import MatchSuggestion
 from matching.services import HelpRequestError
 from matching.suggestions import opportunity_suggestions_settle
+from mpact.cache import person_changed
 from mpact.notifications.models import Notification
 from mpact.notifications.services import notifications_create_for
 from volunteers.models import VolunteerProfile
@@ -43,6 +44,7 @@ def opportunity_email_profile(*, token: str):
 def opportunity_email_off(*, profile):
     """No more weekly e-mail; it can be switched on again on the profile page."""
     VolunteerProfile.objects.filter(pk=profile.pk).update(opportunity_email=False)
+    person_changed(users=[profile.user_id])  # update() sends no signal
     profile.opportunity_email = False
     return profile
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from initiatives.models import Opportunity, Response
 from matching import engine
 from matching.models import HelpRequest, MatchRun, MatchSuggestion
+from mpact.cache import person_changed
 from mpact.core.models import CuratedSkill, Language, Skill
 from volunteers.models import VolunteerLanguage, VolunteerProfile
 
@@ -350,6 +351,11 @@ def match_run_execute(*, trigger: str = MatchRun.Trigger.SCHEDULE, by=None) -> M
         reasons = _reasons(chosen, volunteers, needs)
         with transaction.atomic():
             MatchSuggestion.objects.bulk_create(_suggestion(c, run, reasons) for c in chosen)
+            # bulk_create sends no signal: the volunteers' own pages show what they were
+            # suggested (read when the run commits).
+            person_changed(
+                users=MatchSuggestion.objects.filter(run=run).values("volunteer__user_id")
+            )
             run.status = MatchRun.Status.DONE
             run.finished_at = timezone.now()
             run.candidates = certificate.pairs_priced
@@ -394,4 +400,11 @@ def alternatives_suggest(
     ]
     extra = engine.candidates_exhaustive(volunteers, needs, top_k=count)
     reasons = _reasons(extra, volunteers, needs)
-    return MatchSuggestion.objects.bulk_create(_suggestion(c, run, reasons) for c in extra)
+    made = MatchSuggestion.objects.bulk_create(_suggestion(c, run, reasons) for c in extra)
+    # bulk_create sends no signal: the volunteers' own pages show their suggestions.
+    person_changed(
+        users=VolunteerProfile.objects.filter(pk__in=[c.volunteer_id for c in extra]).values(
+            "user_id"
+        )
+    )
+    return made

@@ -28,6 +28,7 @@ from matching.models import (
     RequestNote,
     StatusChange,
 )
+from mpact.cache import person_changed
 from mpact.notifications.models import Notification
 from mpact.notifications.services import notifications_create_for
 
@@ -181,6 +182,11 @@ def _suggestions_end(help_request: HelpRequest) -> None:
         in_play.filter(status=MatchSuggestion.Status.APPROVED).select_related("volunteer__user")
     )
     in_play.update(status=MatchSuggestion.Status.EXPIRED)
+    # update() sends no signal: the volunteers' own pages show their offers. Read when the
+    # change commits: every volunteer suggested for this request, whatever the status now.
+    person_changed(
+        users=MatchSuggestion.objects.filter(help_request=help_request).values("volunteer__user_id")
+    )
     if help_request.status == Status.MATCHED:
         subject = gettext_lazy("Someone else said yes first")
         body = gettext_lazy(

@@ -22,8 +22,10 @@ from initiatives.models import Opportunity
 from matching.models import HelpRequest, MatchSuggestion
 from matching.selectors import responded_to_opportunity
 from matching.services import HelpRequestError, help_request_mark_matched
+from mpact.cache import person_changed
 from mpact.notifications.models import Notification
 from mpact.notifications.services import notifications_create_for
+from volunteers.models import VolunteerProfile
 
 Status = MatchSuggestion.Status
 Kind = Notification.Kind
@@ -61,8 +63,18 @@ def _move(suggestion, *, from_statuses, to, **fields) -> MatchSuggestion:
             % {"status": suggestion.get_status_display()},
             code="status",
         )
+    # update() sends no signal: the volunteer's own page shows the suggestion.
+    person_changed(
+        users=VolunteerProfile.objects.filter(pk=suggestion.volunteer_id).values("user_id")
+    )
     suggestion.refresh_from_db()
     return suggestion
+
+
+def _people_of(suggestions) -> list[int]:
+    """The user ids of these suggestions' volunteers, read now (before an update() changes
+    which suggestions the filter finds)."""
+    return list(suggestions.values_list("volunteer__user_id", flat=True).distinct())
 
 
 def _for_a_request(suggestion):
@@ -223,9 +235,11 @@ def suggestions_expire(*, now=None) -> int:
     """Offers not answered within MATCH_ANSWER_DAYS expire; the next run offers the next best."""
     now = now or timezone.now()
     limit = now - timedelta(days=settings.MATCH_ANSWER_DAYS)
-    return MatchSuggestion.objects.filter(status=Status.APPROVED, approved_at__lt=limit).update(
-        status=Status.EXPIRED
-    )
+    expiring = MatchSuggestion.objects.filter(status=Status.APPROVED, approved_at__lt=limit)
+    people = _people_of(expiring)
+    expired = expiring.update(status=Status.EXPIRED)
+    person_changed(users=people)
+    return expired
 
 
 # --- Suggested opportunities ------------------------------------------------------------------
@@ -236,13 +250,15 @@ def opportunity_suggestions_settle(*, now=None) -> int:
     left unanswered for MATCH_OPPORTUNITY_DAYS, lets it expire. Returns how many changed."""
     now = now or timezone.now()
     open_ones = MatchSuggestion.objects.filter(opportunity__isnull=False, status=Status.PROPOSED)
-    changed = open_ones.filter(Exists(responded_to_opportunity())).update(
-        status=Status.ACCEPTED, answered_at=now
-    )
+    answered = open_ones.filter(Exists(responded_to_opportunity()))
     limit = now - timedelta(days=settings.MATCH_OPPORTUNITY_DAYS)
-    changed += open_ones.filter(
+    ended = open_ones.filter(
         ~Q(opportunity__status=Opportunity.Status.PUBLISHED) | Q(created_at__lt=limit)
-    ).update(status=Status.EXPIRED)
+    )
+    people = _people_of(answered) + _people_of(ended)
+    changed = answered.update(status=Status.ACCEPTED, answered_at=now)
+    changed += ended.update(status=Status.EXPIRED)
+    person_changed(users=people)
     return changed
 
 

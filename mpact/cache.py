@@ -37,6 +37,14 @@ Without a render in progress, a change shows on the very next visit.
 Logged-in people get the same lists with their own header: the part of a list page below the
 header is a fragment (`cached_fragment`) kept per process under the same version, so a logged-in
 list costs a render of the header only, and shows an edit as soon as visitors see it.
+
+A person's own page (the volunteer's page) is kept the same way, below their header, per person
+(`person_fragment`): under their own version, which every change to what it shows replaces
+(`person_changed`, when the change commits), and the public pages' version (the titles and
+names it shows), in their language, on this date. Their version lives on their row in the
+database (`User.page_version`), not in the cache: it comes with the user's own query at no
+cost, a change made in a worker or during a Redis outage cannot be lost, and every process
+sees it at once with or without Redis. Its forms' CSRF tokens are put in per request.
 """
 
 import hashlib
@@ -46,14 +54,24 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from functools import wraps
+from functools import cache as once
+from functools import partial, wraps
 from threading import Lock
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
+from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.defaulttags import CsrfTokenNode
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-pages:version"
@@ -344,3 +362,146 @@ def cache_public_page(view):
         return response
 
     return wrapped
+
+
+# --- A person's own page ------------------------------------------------------------------------
+
+# What a kept page holds where a form's CSRF token goes: the request's own is put in on the way
+# out (a token belongs to a browser, and changes when the person logs in again).
+CSRF_PLACEHOLDER = "kept-page-csrf-token"
+PERSON_BATCH = 500  # ids or addresses per UPDATE (SQLite limits the parameters of one query)
+
+local_person_pages = _Local()
+
+
+def person_changed(*, users=(), emails=(), using=None) -> None:
+    """What these people's own page shows changed: each gets a new page version when the
+    transaction commits (at once outside one), so the next visit renders the page again.
+
+    `users`: user ids, or a queryset of them (`.values("user_id")`), read when the change
+    commits, so it must still find the people then; `emails`: addresses, for what is found
+    by e-mail address (sign-ups, also a guest's). Call it after the write: outside a
+    transaction the new version is written at once, and a page rendered between a new version
+    and the change would be kept under it.
+
+    A save or delete of what the page shows calls it through signals (`person_pages_follow`,
+    in each app's apps.py); an update() or bulk_create, which sends none, calls it itself.
+    Failing to write the version is logged, never raised: the change is committed by then."""
+    if isinstance(users, int):
+        users = [users]
+    if isinstance(emails, str):
+        emails = [emails]
+    if not isinstance(users, QuerySet):
+        users = sorted({pk for pk in users if pk is not None})
+    emails = sorted({email for email in emails if email})
+    if isinstance(users, QuerySet) or users or emails:
+        transaction.on_commit(partial(_person_bump, users, emails, using), using=using)
+
+
+def _person_bump(users, emails, using) -> None:
+    people = get_user_model()._default_manager.db_manager(using)
+    version = uuid.uuid4()
+    try:
+        with transaction.atomic(using=using):
+            if isinstance(users, QuerySet):
+                people.filter(pk__in=users).update(page_version=version)
+            else:
+                for start in range(0, len(users), PERSON_BATCH):
+                    people.filter(pk__in=users[start : start + PERSON_BATCH]).update(
+                        page_version=version
+                    )
+            for start in range(0, len(emails), PERSON_BATCH):
+                people.filter(email__in=emails[start : start + PERSON_BATCH]).update(
+                    page_version=version
+                )
+    except DatabaseError:
+        # Committed already: the page may show the old state until it expires (at most
+        # PUBLIC_PAGE_CACHE_SECONDS), never an error for the change.
+        logger.exception("A person's page version could not be changed")
+
+
+def person_pages_follow(model, people, *, owner=None) -> None:
+    """Every save and delete of `model` (the admin's, a form's, a service's) changes the own
+    page of the people `people(instance)` names: a dict of person_changed's arguments. `owner`
+    names the field that says whose the row is (a foreign key to users or profiles, an e-mail
+    field): a row saved whole that moves to someone else changes the page it leaves too."""
+    label = model._meta.label
+
+    def changed(sender, instance, using=None, **kwargs):
+        person_changed(using=using, **people(instance))
+
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"person_save_{label}")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"person_delete_{label}")
+    if owner is None:
+        return
+    attname = model._meta.get_field(owner).attname
+
+    def leaving(sender, instance, using=None, update_fields=None, **kwargs):
+        if instance._state.adding or instance.pk is None:
+            return
+        if update_fields is not None and not {owner, attname} & set(update_fields):
+            return
+        before = (
+            model._default_manager.db_manager(using)
+            .filter(pk=instance.pk)
+            .values_list(attname, flat=True)
+            .first()
+        )
+        if before is not None and before != getattr(instance, attname):
+            previous = model(**{attname: before})
+            person_changed(using=using, **people(previous))
+
+    pre_save.connect(leaving, sender=model, weak=False, dispatch_uid=f"person_owner_{label}")
+
+
+def _csrf_input(token: str) -> str:
+    """What {% csrf_token %} writes for this token (Django's own node, so the same HTML)."""
+    return CsrfTokenNode().render(Context({"csrf_token": token}))
+
+
+@once
+def _csrf_placeholder_input() -> str:
+    return _csrf_input(CSRF_PLACEHOLDER)
+
+
+def person_fragment(request, name: str, render) -> str:
+    """The part of a person's own page below the header (`name` tells pages apart), kept per
+    person and process and in the shared cache for PUBLIC_PAGE_CACHE_SECONDS at most, as the
+    public pages are, under the person's page version (person_changed), the public pages'
+    version, the language and the date (a pause ends on a date). `render(csrf_token)` renders
+    it with `csrf_token` in its template's context, for the forms' {% csrf_token %}: a
+    placeholder, for which the request's own token is put in here, kept or not. Without the
+    page cache, or without a public version (Redis down), always rendered."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    public = current_version() if seconds else None
+    if public is None:
+        html = render(CSRF_PLACEHOLDER)
+    else:
+        user = request.user
+        parts = [
+            name,
+            user.pk,
+            user.page_version,
+            user.email,
+            get_language(),
+            public,
+            timezone.localdate().isoformat(),
+        ]
+        digest = hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:40]
+        key = f"person-page:{digest}"
+        held = local_person_pages.get(key)
+        if held is not None:
+            html = held[2]
+        else:
+            stored = cache.get(key)
+            if stored is not None and stored[0] > time.time():
+                expires, html = stored
+            else:
+                html = render(CSRF_PLACEHOLDER)
+                expires = time.time() + seconds
+                cache.set(key, (expires, html), seconds)
+            local_person_pages.put(key, (public, expires, html))
+    placeholder = _csrf_placeholder_input()
+    if placeholder in html:
+        html = html.replace(placeholder, _csrf_input(get_token(request)))
+    return mark_safe(html)  # a template rendered it (autoescaped); the tokens are Django's

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Activity
 from matching import selectors as matching_selectors
-from mpact.cache import cache_public_page
+from mpact.cache import cache_public_page, person_fragment
 from mpact.notifications import sms
 from mpact.notifications.models import Notification
 from mpact.notifications.services import notifications_mark_read, short_link_target, texts_reply
@@ -30,23 +31,34 @@ from volunteers import selectors as volunteer_selectors
 def volunteer_dashboard(request):
     """A person's own page as a volunteer: matches offered to them, opportunities suggested to
     them, their profile, responses, sign-ups and hours. It reads several apps (their
-    selectors), so it lives here, above them all (README: the apps' dependency order)."""
+    selectors), so it lives here, above them all (README: the apps' dependency order).
+
+    What is below the header is kept per person (mpact/cache.py, person_fragment) until
+    something it shows changes (person_changed); the header is rendered for each request."""
     user = request.user
-    hours = initiative_selectors.hours_of(user)
-    offers, for_you = matching_selectors.volunteer_suggestions(user, offers=20, suggestions=10)
+
+    def content(csrf_token):
+        hours = initiative_selectors.hours_of(user)
+        offers, for_you = matching_selectors.volunteer_suggestions(user, offers=20, suggestions=10)
+        return render_to_string(
+            "volunteers/dashboard_content.html",
+            {
+                "profile": volunteer_selectors.profile_of(user),
+                "memberships": initiative_selectors.memberships_of(user),
+                "responses": initiative_selectors.responses_of(user)[:50],
+                "signups": initiative_selectors.signups_of(user)[:50],
+                "hours": hours.select_related("organisation", "opportunity", "activity")[:20],
+                "monthly": list(hours.monthly_totals()[:12]),
+                "offers": offers,
+                "for_you": for_you,
+                "csrf_token": csrf_token,
+            },
+        )
+
     return render(
         request,
         "volunteers/dashboard.html",
-        {
-            "profile": volunteer_selectors.profile_of(user),
-            "memberships": initiative_selectors.memberships_of(user),
-            "responses": initiative_selectors.responses_of(user)[:50],
-            "signups": initiative_selectors.signups_of(user)[:50],
-            "hours": hours.select_related("organisation", "opportunity", "activity")[:20],
-            "monthly": list(hours.monthly_totals()[:12]),
-            "offers": offers,
-            "for_you": for_you,
-        },
+        {"content": person_fragment(request, "volunteer", content)},
     )
 
 

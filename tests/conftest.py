@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Activity, Opportunity
-from mpact.cache import local_fragments, local_pages, versions
+from mpact.cache import local_fragments, local_pages, local_person_pages, versions
 from mpact.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -62,6 +62,7 @@ def empty_cache():
     cache.clear()
     local_pages.clear()
     local_fragments.clear()
+    local_person_pages.clear()
     versions.resync()  # the version went with the cache: not a second later, now
     yield
 

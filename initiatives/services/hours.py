@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from initiatives.models import Activity, HoursEntry, Opportunity, Response, SignUp
+from mpact.cache import person_changed
 from mpact.notifications.models import Notification
 from mpact.notifications.services import notifications_create_for
 
@@ -83,6 +84,7 @@ def hours_decide(*, entry: HoursEntry, confirm: bool, by, reply: str = "") -> Ho
         if not updated:
             raise HoursError(_("These hours were already confirmed or declined."), code="decided")
         entry.refresh_from_db()
+        person_changed(users=[entry.volunteer_id])  # update() sends no signal
 
         # Made in the volunteer's language, which also decides how dates and numbers look.
         def subject():

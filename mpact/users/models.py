@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -76,6 +78,10 @@ class User(AbstractUser):
     # Set when the person stops text messages (a reply STOP, or on their page); cleared when
     # they switch them on again.
     texts_stopped_at = models.DateTimeField(_("text messages stopped"), null=True, blank=True)
+    # The version of what the person's own page shows (mpact/cache.py, person_changed): a new
+    # random token whenever any of it changes, so that a copy kept under the old one is never
+    # served again. Loaded with the user (mpact/users/backends.py): no query to know it.
+    page_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -88,6 +94,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.name or self.email
+
+    def save(self, *args, **kwargs):
+        # A whole row written is a change of the person (their e-mail address, which finds
+        # their sign-ups); and an instance loaded before a bump must not write the old version
+        # back. A save of named fields leaves the version alone.
+        if kwargs.get("update_fields") is None:
+            self.page_version = uuid.uuid4()
+        super().save(*args, **kwargs)
 
     def channels_for(self, group: str) -> set[str]:
         """How to reach this person about a group of messages ("confirmations", "reminders",

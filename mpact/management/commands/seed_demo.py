@@ -38,6 +38,7 @@ from initiatives.models import (
     WalkIn,
 )
 from matching.models import Agency, HelpRequest, IntakeAssessment, Participant
+from mpact.cache import person_changed
 from mpact.core.models import ALL_WEEK, LanguageLevel, Skill
 from mpact.factories import (
     UNUSABLE_PASSWORD,
@@ -356,6 +357,9 @@ class Command(BaseCommand):
             random.Random(seed + 14), organisations[0][0], neighbourhoods, organisations[0][1]
         )
         self._initiatives_and_offers(accounts, organisations, neighbourhoods, languages)
+        # Written in bulk, without signals (the demo volunteer's profile, languages and
+        # suggestions among them): every person's own page is rendered again.
+        person_changed(users=User.objects.values("pk"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Activity.objects.count()} activities, "
