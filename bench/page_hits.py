@@ -9,9 +9,8 @@ The load benchmark (bench/pages.py) measures under gunicorn, where two cores sha
 client, the workers, PostgreSQL and Redis make single figures noisy. This one calls Django's
 WSGI handler directly, many times per page, interleaved over rounds, and reports CPU time
 (user + system) per request: the cost a cache hit adds over /health/, which the middleware
-stack and the server cost both pay. Needs a seeded and migrated bench database
-(bench/run_pages.sh, which migrates it also with --reuse); it collects the static files it
-needs (--static-root) the first time.
+stack and the server cost both pay. Needs a seeded bench database (bench/run_pages.sh); it
+migrates it, and collects the static files it needs (--static-root) the first time.
 
     .venv/bin/python bench/page_hits.py --cache redis   # REDIS_URL for the cache, as in production
     .venv/bin/python bench/page_hits.py --cache local   # local memory per process
@@ -76,6 +75,10 @@ def main():
             cwd=ROOT,
             check=True,
         )
+    # As bench/pages.py does with --reuse: a database seeded before a migration gets it.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, check=True
+    )
     sys.path.insert(0, str(ROOT))
     from django.core.wsgi import get_wsgi_application
 
