@@ -172,3 +172,15 @@ def test_seeded_database_moves_to_core_with_every_row_intact():
         assert content_type.model_class() is not None
     assert not ContentType.objects.filter(app_label="volunteers", model__in=list(old_types))
     assert not ContentType.objects.filter(app_label="initiatives", model__in=list(new_home))
+
+
+def test_every_model_change_has_its_migration(db):
+    """A model change without its migration (new choices of Notification.kind, say) leaves the
+    database schema behind the code: makemigrations --check finds nothing to write."""
+    from io import StringIO
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exit_:
+        pytest.fail(f"migrations missing (exit {exit_.code}):\n{out.getvalue()}")
