@@ -6,7 +6,7 @@ initiative's page, the proposer's list, an organisation's offers) are matching's
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -93,15 +93,10 @@ def _visible_offer(request, pk) -> Offer:
 
 
 def asking_initiatives(user, offer):
-    """The person's approved initiatives with a need the offer could meet."""
-    return (
-        Initiative.objects.public()
-        .filter(
-            proposer=user,
-            needs__kind=offer.kind,
-            needs__met_at__isnull=True,
-        )
-        .filter(Q(date__isnull=True) | Q(date__gte=timezone.localdate()))
+    """The person's initiatives with an open need the offer could meet."""
+    return Initiative.objects.filter(
+        proposer=user,
+        pk__in=InitiativeNeed.objects.open().filter(kind=offer.kind).values("initiative_id"),
     )
 
 

@@ -54,11 +54,8 @@ class SupportMatchError(ValidationError):
 
 
 def open_needs():
-    """Initiatives' needs that are still looking: approved, not in the past, not met."""
-    today = timezone.localdate()
-    return InitiativeNeed.objects.filter(
-        initiative__status=Initiative.Status.APPROVED, met_at__isnull=True
-    ).filter(Q(initiative__date__isnull=True) | Q(initiative__date__gte=today))
+    """Initiatives' needs that are still looking (InitiativeNeed.objects.open())."""
+    return InitiativeNeed.objects.open()
 
 
 def open_goods_requests():

@@ -77,17 +77,19 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(status=Initiative.Status.APPROVED)
 
     def looking_for_support(self):
-        """Approved, not in the past, and with a need that no agreement has met yet."""
+        """Approved, not in the past, and with a need that no agreement has met yet: the
+        initiatives of InitiativeNeed.objects.open()."""
+        return self.filter(Exists(InitiativeNeed.objects.open().filter(initiative=OuterRef("pk"))))
+
+
+class InitiativeNeedQuerySet(models.QuerySet):
+    def open(self):
+        """Needs still looking for support, the one rule for it: of an approved initiative
+        that is not in the past, and not met by an agreement."""
         today = timezone.localdate()
-        return (
-            self.public()
-            .filter(Q(date__isnull=True) | Q(date__gte=today))
-            .filter(
-                Exists(
-                    InitiativeNeed.objects.filter(initiative=OuterRef("pk"), met_at__isnull=True)
-                )
-            )
-        )
+        return self.filter(
+            initiative__status=Initiative.Status.APPROVED, met_at__isnull=True
+        ).filter(Q(initiative__date__isnull=True) | Q(initiative__date__gte=today))
 
 
 class Initiative(models.Model):
@@ -228,6 +230,8 @@ class InitiativeNeed(models.Model):
     # How much the agreements so far give (in the kind's unit), and when it was enough.
     received = models.PositiveIntegerField(_("received"), default=0)
     met_at = models.DateTimeField(_("met"), null=True, blank=True)
+
+    objects = InitiativeNeedQuerySet.as_manager()
 
     class Meta:
         ordering = ["initiative", "kind"]
